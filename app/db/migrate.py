@@ -1,0 +1,113 @@
+"""Alembic migrations applied from inside the application, and SQLite backups.
+
+A client refuses a database whose revision it does not know (a newer client wrote it).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect
+
+from app.db.errors import DatabaseError, SchemaOutdated, SchemaTooNew
+
+if TYPE_CHECKING:
+    from app.db.engine import Database
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def current_revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def is_empty(conn: Connection) -> bool:
+    return not inspect(conn).get_table_names()
+
+
+def prepare(db: Database, *, create: bool, auto_upgrade: bool) -> None:
+    with db.engine.connect() as conn:
+        rev = current_revision(conn)
+        empty = rev is None and is_empty(conn)
+    if rev is not None and rev not in known_revisions():
+        raise SchemaTooNew(
+            f"{db.location.display()}: the database schema ({rev}) is newer than this version "
+            "of ReleaseDesk knows; update ReleaseDesk to open it"
+        )
+    if rev is None and not empty:
+        raise DatabaseError(
+            f"{db.location.display()}: holds tables that are not a ReleaseDesk database"
+        )
+    if rev == head_revision():
+        return
+    if empty and create:
+        upgrade(db)
+        return
+    if db.location.is_sqlite and auto_upgrade and not empty:
+        backup(db)
+        upgrade(db)
+        return
+    state = "has no ReleaseDesk schema" if empty else f"has schema {rev}, this client needs "
+    state += "" if empty else head_revision()
+    raise SchemaOutdated(
+        f"{db.location.display()}: {state}; an administrator runs `releasedesk db upgrade`"
+    )
+
+
+def upgrade(db: Database) -> tuple[str | None, str]:
+    """Bring the schema to head in one transaction (DDL is transactional on both backends)."""
+    with db.engine.connect() as conn:
+        before = current_revision(conn)
+    with db.engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return before, head_revision()
+
+
+def backup(db: Database, target: Path | None = None) -> Path:
+    """Copy a SQLite database with the online backup API (consistent even while in use)."""
+    if db.location.path is None:
+        raise DatabaseError(
+            f"{db.location.display()}: back up a PostgreSQL database with pg_dump on the server"
+        )
+    src_path = db.location.path
+    if target is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        target = src_path.with_name(f"{src_path.name}.{stamp}.bak")
+    if target.exists():
+        raise DatabaseError(f"{target}: already exists; choose another backup file")
+    try:
+        src = sqlite3.connect(str(src_path))
+        dst = sqlite3.connect(str(target))
+        with dst:
+            src.backup(dst)
+        dst.close()
+        src.close()
+    except sqlite3.Error as exc:
+        target.unlink(missing_ok=True)
+        raise DatabaseError(f"{target}: backup failed ({exc})") from None
+    return target

@@ -1,0 +1,79 @@
+"""The workload: the unit of planned change, and the order constraints between workloads."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.domain.base import Base, Entity
+from app.domain.catalog import Component
+from app.domain.org import Person, Team
+from app.domain.releases import Release
+
+workload_component = Table(
+    "workload_component",
+    Base.metadata,
+    Column("workload_id", ForeignKey("workload.id", ondelete="CASCADE"), primary_key=True),
+    Column("component_id", ForeignKey("component.id"), primary_key=True, index=True),
+)
+
+
+class Workload(Entity, Base):
+    __tablename__ = "workload"
+
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(300), index=True)
+    change_class: Mapped[str] = mapped_column(String(20), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    business_value: Mapped[int] = mapped_column(Integer, default=1)
+    time_criticality: Mapped[int] = mapped_column(Integer, default=1)
+    risk_reduction: Mapped[int] = mapped_column(Integer, default=1)
+    risk_tier: Mapped[str] = mapped_column(String(10), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    target_release_id: Mapped[int | None] = mapped_column(ForeignKey("release.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="backlog", index=True)
+    change_request: Mapped[str | None] = mapped_column(String(60), default=None)
+    must_ship_by: Mapped[date | None] = mapped_column(Date, default=None)
+
+    team: Mapped[Team] = relationship()
+    owner: Mapped[Person | None] = relationship()
+    target_release: Mapped[Release | None] = relationship()
+    components: Mapped[list[Component]] = relationship(secondary=workload_component)
+
+    @property
+    def cost_of_delay(self) -> int:
+        return self.business_value + self.time_criticality + self.risk_reduction
+
+    @property
+    def wsjf(self) -> float:
+        return self.cost_of_delay / self.size
+
+
+class WorkloadDependency(Entity, Base):
+    """`workload` must deploy after (or together with) `depends_on`."""
+
+    __tablename__ = "workload_dependency"
+    __table_args__ = (
+        UniqueConstraint("workload_id", "depends_on_id", name="uq_workload_dependency_pair"),
+        CheckConstraint("workload_id <> depends_on_id", name="not_self"),
+    )
+
+    workload_id: Mapped[int] = mapped_column(
+        ForeignKey("workload.id", ondelete="CASCADE"), index=True
+    )
+    depends_on_id: Mapped[int] = mapped_column(
+        ForeignKey("workload.id", ondelete="CASCADE"), index=True
+    )
+    link: Mapped[str] = mapped_column(String(20), default="before")

@@ -1,0 +1,122 @@
+"""Workloads and the order constraints between them."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain import Component, Person, Release, Team, Workload, WorkloadDependency
+from app.domain.enums import FIBONACCI, ChangeClass, RiskTier, WorkloadLink, WorkloadStatus
+from app.services import audit, crud
+from app.services.actor import Actor
+from app.services.crud import EntitySpec
+from app.services.errors import FieldError, ValidationError
+from app.services.fields import Field, Invalid
+
+
+def _fibonacci(value: int) -> None:
+    if value not in FIBONACCI:
+        raise Invalid(f"must be on the scale {', '.join(map(str, FIBONACCI))}, not {value}")
+
+
+def _key_format(value: str) -> None:
+    if " " in value:
+        raise Invalid(f"{value!r} must not contain spaces (e.g. PAY-1234)")
+
+
+def _planned_needs_release(_s: Session, wl: Any, _c: dict[str, Any]) -> list[FieldError]:
+    needs = (WorkloadStatus.PLANNED, WorkloadStatus.IN_PROGRESS, WorkloadStatus.DEPLOYED)
+    if wl.status in needs and wl.target_release is None:
+        return [FieldError("target_release", f"a {wl.status} workload needs a target release")]
+    return []
+
+
+WORKLOAD = EntitySpec(
+    Workload,
+    "workload",
+    [
+        Field("key", max_len=40, check=_key_format),
+        Field("title", max_len=300),
+        Field("change_class", "choice", choices=ChangeClass.choices(), label="Change class"),
+        Field("team", "ref", ref=Team),
+        Field("components", "refs", required=False, ref=Component),
+        Field("size", "int", minimum=1, maximum=100, check=_fibonacci, label="Job size"),
+        Field("business_value", "int", check=_fibonacci, minimum=1, maximum=100),
+        Field("time_criticality", "int", check=_fibonacci, minimum=1, maximum=100),
+        Field("risk_reduction", "int", check=_fibonacci, minimum=1, maximum=100),
+        Field("risk_tier", "choice", choices=RiskTier.choices(), label="Risk tier"),
+        Field("owner", "ref", required=False, ref=Person),
+        Field("target_release", "ref", required=False, ref=Release, label="Target release"),
+        Field("status", "choice", choices=WorkloadStatus.choices()),
+        Field("change_request", required=False, max_len=60, label="Change request"),
+        Field("must_ship_by", "date", required=False, label="Must ship by"),
+    ],
+    unique=["key"],
+    checks=[_planned_needs_release],
+)
+
+
+def dependencies_of(session: Session, wl: Workload) -> list[dict[str, str]]:
+    rows = session.execute(
+        select(Workload.uuid, WorkloadDependency.link)
+        .join(WorkloadDependency, WorkloadDependency.depends_on_id == Workload.id)
+        .where(WorkloadDependency.workload_id == wl.id)
+    ).all()
+    return [{"depends_on": str(u), "link": link} for u, link in rows]
+
+
+def delete_workload(
+    session: Session, actor: Actor, entity_uuid: uuid.UUID | str, expected_version: int
+) -> dict[str, Any]:
+    """Delete a workload; its dependency links go too and are kept in the audit for undo."""
+    wl = crud.get(session, WORKLOAD, entity_uuid)
+    deps = dependencies_of(session, wl)
+    return crud.delete(
+        session, actor, WORKLOAD, entity_uuid, expected_version, extra_before={"depends_on": deps}
+    )
+
+
+def restore_workload(
+    session: Session, actor: Actor, entity_uuid: uuid.UUID | str, snapshot: dict[str, Any]
+) -> Workload:
+    """Undo of a delete: the same workload, same UUID, same dependencies."""
+    values = {k: v for k, v in snapshot.items() if k != "depends_on"}
+    wl = crud.create(session, actor, WORKLOAD, values, entity_uuid=entity_uuid, action="restore")
+    for dep in snapshot.get("depends_on", []):
+        add_dependency(session, actor, wl.uuid, dep["depends_on"], dep["link"])
+    return wl
+
+
+def add_dependency(
+    session: Session,
+    actor: Actor,
+    workload: uuid.UUID | str,
+    depends_on: uuid.UUID | str,
+    link: str = WorkloadLink.BEFORE,
+) -> WorkloadDependency:
+    actor.require(*WORKLOAD.roles, to="link workloads")
+    wl = crud.get(session, WORKLOAD, workload)
+    other = crud.get(session, WORKLOAD, depends_on)
+    errors = []
+    if link not in WorkloadLink.choices():
+        errors.append(FieldError("link", f"must be one of {', '.join(WorkloadLink.choices())}"))
+    if wl.id == other.id:
+        errors.append(FieldError("depends_on", "a workload cannot depend on itself"))
+    if errors:
+        raise ValidationError(errors, "workload dependency")
+    dep = WorkloadDependency(workload_id=wl.id, depends_on_id=other.id, link=link)
+    session.add(dep)
+    session.flush()
+    audit.append(
+        session,
+        actor,
+        "link",
+        "workload",
+        str(wl.uuid),
+        None,
+        {"depends_on": str(other.uuid), "link": link},
+    )
+    return dep
