@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -42,9 +43,8 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._reader() as session:
+        with self._reader() as session:  # close() ends the transaction, keeps loaded values
             yield session
-            session.rollback()
 
     def schema_revision(self) -> str | None:
         with self.engine.connect() as conn:
@@ -94,8 +94,11 @@ def open_database(
     missing SQLite file or an empty database gets the schema.
     """
     location = text_or_url if isinstance(text_or_url, DbUrl) else parse_db_url(text_or_url)
+    new_file = location.path is not None and not location.path.exists()
     if location.path is not None:
         check_file(location.path, create=create)
+        if create:
+            location.path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(location)
     try:
         db = Database(location, engine)
@@ -104,7 +107,32 @@ def open_database(
         return db
     except BaseException:
         engine.dispose()
+        if new_file and location.path is not None:
+            remove_sqlite_files(location.path)
         raise
+
+
+def remove_sqlite_files(path: Path) -> None:
+    """Remove a database file this process just created, with its WAL companions."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def connect(text_or_url: str | DbUrl, *, create: bool = False) -> Database:
+    """Open without touching the schema: for `db status` and `db upgrade`."""
+    location = text_or_url if isinstance(text_or_url, DbUrl) else parse_db_url(text_or_url)
+    if location.path is not None:
+        check_file(location.path, create=create)
+        if create:
+            location.path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(location)
+    db = Database(location, engine)
+    try:
+        _check_reachable(db)
+    except BaseException:
+        engine.dispose()
+        raise
+    return db
 
 
 def _check_reachable(db: Database) -> None:

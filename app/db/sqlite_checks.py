@@ -22,10 +22,11 @@ def check_file(path: Path, *, create: bool) -> None:
     if not path.exists():
         if not create:
             raise DatabaseError(f"{path}: no such database file")
-        if not path.parent.is_dir():
-            raise DatabaseError(f"{path}: folder {path.parent} does not exist")
-        if not os.access(path.parent, os.W_OK):
-            raise DatabaseError(f"{path}: cannot create the file, folder is not writable")
+        folder = path.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if not folder.is_dir() or not os.access(folder, os.W_OK):
+            raise DatabaseError(f"{path}: cannot create the file, {folder} is not writable")
         return
     if path.is_dir():
         raise DatabaseError(f"{path}: is a folder, not a database file")

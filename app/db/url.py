@@ -60,3 +60,14 @@ def parse_db_url(text: str) -> DbUrl:
 def _sqlite(path: Path) -> DbUrl:
     path = Path(os.path.expanduser(str(path))).resolve()
     return DbUrl(URL.create("sqlite+pysqlite", database=str(path)), path)
+
+
+def default_location() -> str:
+    """`RELEASEDESK_DB`, else the SQLite file in the user's data directory."""
+    env = os.environ.get("RELEASEDESK_DB", "").strip()
+    if env:
+        return env
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir("ReleaseDesk", appauthor=False))
+    return str(folder / "releasedesk.db")

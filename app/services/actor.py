@@ -32,7 +32,7 @@ class Actor:
 
     def require(self, *roles: str, to: str) -> None:
         if not self.has(*roles):
-            wanted = " or ".join(roles)
+            wanted = " or ".join(sorted(roles))
             raise PermissionDenied(f"{self.login} may not {to}: needs the {wanted} role")
 
     @property

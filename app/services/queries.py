@@ -133,7 +133,25 @@ def workload_page(
         Workload.id.desc() if descending else Workload.id.asc(),
     )
     rows = session.execute(q.offset(offset).limit(limit)).all()
-    return [WorkloadRow(str(r[0]), *r[1:7], round(float(r[7]), 2), *r[8:]) for r in rows]
+    return [
+        WorkloadRow(
+            uuid=str(r[0]),
+            version=r[1],
+            key=r[2],
+            title=r[3],
+            change_class=r[4],
+            team=r[5],
+            size=r[6],
+            wsjf=round(float(r[7]), 2),
+            risk_tier=r[8],
+            owner=r[9],
+            release=r[10],
+            status=r[11],
+            change_request=r[12],
+            must_ship_by=r[13],
+        )
+        for r in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -225,7 +243,9 @@ def component_rows(
         classes = ", ".join(
             n for n, flag in zip(("PII", "financial", "health"), r[7:10], strict=True) if flag
         )
-        out.append(ComponentRow(str(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], classes, *r[10:]))
+        out.append(
+            ComponentRow(str(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], classes, r[10], r[11])
+        )
     return out
 
 
