@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from app.db.notify import announce
 from app.domain import AuditEvent
 from app.services.actor import Actor
 
@@ -72,6 +73,7 @@ def append(
     event.hash = chain_hash(prev, event)
     session.add(event)
     session.flush()
+    announce(session.connection(), entity_type)
     return event
 
 

@@ -1,0 +1,72 @@
+"""Tells an open client that someone else wrote to the database, so views can refresh.
+
+PostgreSQL: every audited write sends `NOTIFY releasedesk` with the entity type (delivered at
+commit); a watcher LISTENs on a connection of its own. SQLite: `PRAGMA data_version` on a
+connection of its own changes whenever another connection commits.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from app.db.url import DbUrl
+
+CHANNEL = "releasedesk"
+ANY = "*"
+
+
+def announce(conn: Connection, entity_type: str) -> None:
+    """Queue a change notice in the writer's transaction (PostgreSQL only; free on SQLite)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_notify(:c, :p)"), {"c": CHANNEL, "p": entity_type})
+
+
+class ChangeWatcher:
+    """Poll from a timer; `changes()` returns the entity types changed since the last poll."""
+
+    def __init__(self, location: DbUrl) -> None:
+        self._location = location
+        self._conn: Any = None
+        self._last = -1
+
+    def changes(self) -> set[str]:
+        try:
+            if self._conn is None:
+                self._connect()
+            return self._poll()
+        except Exception:  # a lost connection: drop it and retry on the next poll
+            self.close()
+            return set()
+
+    def _connect(self) -> None:
+        if self._location.path is not None:
+            self._conn = sqlite3.connect(str(self._location.path), timeout=1)
+            self._last = self._data_version()
+            return
+        import psycopg
+
+        url = self._location.url.set(drivername="postgresql")
+        self._conn = psycopg.connect(
+            url.render_as_string(hide_password=False), autocommit=True, connect_timeout=5
+        )
+        self._conn.execute(f"LISTEN {CHANNEL}")
+
+    def _data_version(self) -> int:
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def _poll(self) -> set[str]:
+        if self._location.path is not None:
+            now = self._data_version()
+            changed, self._last = now != self._last, now
+            return {ANY} if changed else set()
+        return {n.payload for n in self._conn.notifies(timeout=0, stop_after=None)} or set()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            finally:
+                self._conn = None

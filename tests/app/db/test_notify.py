@@ -1,0 +1,35 @@
+"""Another client's write reaches an open client's watcher, so its views can refresh."""
+
+from __future__ import annotations
+
+import time
+
+from app.db import notify
+from app.services import crud
+from app.services.org import TEAM
+
+
+def test_watcher_sees_a_write_made_elsewhere(seeded) -> None:
+    watcher = notify.ChangeWatcher(seeded.db.location)
+    try:
+        assert watcher.changes() == set()
+        with seeded.db.transaction() as s:
+            crud.create(s, seeded.admin, TEAM, {"name": "Data", "timezone": "Asia/Kolkata"})
+        seen: set[str] = set()
+        for _ in range(50):  # delivery is asynchronous on PostgreSQL; a GUI polls on a timer
+            seen |= watcher.changes()
+            if seen:
+                break
+            time.sleep(0.02)
+        assert seen == ({notify.ANY} if seeded.db.dialect == "sqlite" else {"team"})
+        assert watcher.changes() == set()
+    finally:
+        watcher.close()
+
+
+def test_watcher_survives_an_unreachable_database(tmp_path) -> None:
+    from app.db.url import parse_db_url
+
+    watcher = notify.ChangeWatcher(parse_db_url("postgresql://u@127.0.0.1:1/none"))
+    assert watcher.changes() == set()
+    watcher.close()
