@@ -68,14 +68,8 @@ WORKLOAD_SORT: dict[str, Any] = {
 }
 
 
-def _workload_query(columns: list[Any], flt: WorkloadFilter) -> Select[Any]:
-    q = (
-        select(*columns)
-        .select_from(Workload)
-        .join(Team, Team.id == Workload.team_id)
-        .outerjoin(_owner, _owner.id == Workload.owner_id)
-        .outerjoin(Release, Release.id == Workload.target_release_id)
-    )
+def _workload_filters(q: Select[Any], flt: WorkloadFilter) -> Select[Any]:
+    """Filters on workload columns only, so counting needs no joins."""
     if flt.text.strip():
         like = f"%{flt.text.strip().lower()}%"
         q = q.where(
@@ -86,9 +80,11 @@ def _workload_query(columns: list[Any], flt: WorkloadFilter) -> Select[Any]:
             )
         )
     if flt.team:
-        q = q.where(Team.uuid == uuid.UUID(flt.team))
+        team_id = select(Team.id).where(Team.uuid == uuid.UUID(flt.team)).scalar_subquery()
+        q = q.where(Workload.team_id == team_id)
     if flt.release:
-        q = q.where(Release.uuid == uuid.UUID(flt.release))
+        rel_id = select(Release.id).where(Release.uuid == uuid.UUID(flt.release)).scalar_subquery()
+        q = q.where(Workload.target_release_id == rel_id)
     for col, value in (
         (Workload.change_class, flt.change_class),
         (Workload.risk_tier, flt.risk_tier),
@@ -100,7 +96,8 @@ def _workload_query(columns: list[Any], flt: WorkloadFilter) -> Select[Any]:
 
 
 def count_workloads(session: Session, flt: WorkloadFilter) -> int:
-    return int(session.scalar(_workload_query([func.count()], flt)) or 0)
+    q = _workload_filters(select(func.count()).select_from(Workload), flt)
+    return int(session.scalar(q) or 0)
 
 
 def workload_page(
@@ -112,7 +109,7 @@ def workload_page(
     limit: int = 200,
 ) -> list[WorkloadRow]:
     order = WORKLOAD_SORT[sort]
-    cols = [
+    cols: list[Any] = [
         Workload.uuid,
         Workload.version,
         Workload.key,
@@ -128,7 +125,14 @@ def workload_page(
         func.coalesce(Workload.change_request, ""),
         Workload.must_ship_by,
     ]
-    q = _workload_query(cols, flt).order_by(
+    q = (
+        select(*cols)
+        .select_from(Workload)
+        .join(Team, Team.id == Workload.team_id)
+        .outerjoin(_owner, _owner.id == Workload.owner_id)
+        .outerjoin(Release, Release.id == Workload.target_release_id)
+    )
+    q = _workload_filters(q, flt).order_by(
         order.desc() if descending else order.asc(),
         Workload.id.desc() if descending else Workload.id.asc(),
     )

@@ -120,3 +120,25 @@ def add_dependency(
         {"depends_on": str(other.uuid), "link": link},
     )
     return dep
+
+
+def remove_dependency(
+    session: Session, actor: Actor, workload: uuid.UUID | str, depends_on: uuid.UUID | str
+) -> None:
+    actor.require(*WORKLOAD.roles, to="unlink workloads")
+    wl = crud.get(session, WORKLOAD, workload)
+    other = crud.get(session, WORKLOAD, depends_on)
+    dep = session.scalars(
+        select(WorkloadDependency).where(
+            WorkloadDependency.workload_id == wl.id, WorkloadDependency.depends_on_id == other.id
+        )
+    ).one_or_none()
+    if dep is None:
+        raise ValidationError(
+            FieldError("depends_on", f"{wl.key} does not depend on {other.key}"),
+            "workload dependency",
+        )
+    before = {"depends_on": str(other.uuid), "link": dep.link}
+    session.delete(dep)
+    session.flush()
+    audit.append(session, actor, "unlink", "workload", str(wl.uuid), before, None)

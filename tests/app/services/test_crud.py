@@ -159,3 +159,20 @@ def test_actor_labels_and_roles() -> None:
     actor = Actor("ann", 1, "Ann Example", frozenset({"coordinator"}))
     assert actor.label == "Ann Example (ann)"
     assert actor.has("admin", "coordinator") and not actor.has("security")
+
+
+def test_dependency_link_and_unlink_are_audited(seeded) -> None:
+    from app.services.workloads import remove_dependency
+
+    first, _ = make_workload(seeded, "PAY-1")
+    second, _ = make_workload(seeded, "PAY-2")
+    with seeded.db.transaction() as s:
+        add_dependency(s, seeded.coordinator, second, first, "together")
+    with seeded.db.transaction() as s:
+        remove_dependency(s, seeded.coordinator, second, first)
+    with pytest.raises(ValidationError, match="PAY-2 does not depend on PAY-1"):
+        with seeded.db.transaction() as s:
+            remove_dependency(s, seeded.coordinator, second, first)
+    with seeded.db.read() as s:
+        actions = s.scalars(select(AuditEvent.action).where(AuditEvent.entity_uuid == second)).all()
+    assert actions == ["create", "link", "unlink"]
