@@ -1,0 +1,1 @@
+"""Pure planning algorithms over plain values; they never touch the database."""
