@@ -2,6 +2,13 @@
 
 from app.domain.base import Base, Entity, utcnow
 from app.domain.catalog import Component, ComponentDependency, Environment
+from app.domain.dependencies import (
+    ApiContract,
+    ContractConsumer,
+    FeatureFlag,
+    FlagState,
+    LibraryUsage,
+)
 from app.domain.governance import Approval, AuditEvent
 from app.domain.operations import Deployment, Incident
 from app.domain.org import Person, Team
@@ -9,6 +16,11 @@ from app.domain.releases import Release, ReleaseTrain
 from app.domain.workloads import Workload, WorkloadDependency, workload_component
 
 __all__ = [
+    "ApiContract",
+    "ContractConsumer",
+    "FeatureFlag",
+    "FlagState",
+    "LibraryUsage",
     "Approval",
     "AuditEvent",
     "Base",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -46,6 +47,9 @@ class Workload(Entity, Base):
     status: Mapped[str] = mapped_column(String(20), default="backlog", index=True)
     change_request: Mapped[str | None] = mapped_column(String(60), default=None)
     must_ship_by: Mapped[date | None] = mapped_column(Date, default=None)
+    schema_change: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Changes a database schema: deploys as an expand step before its consumers' workloads
+    and a contract step after them."""
 
     team: Mapped[Team] = relationship()
     owner: Mapped[Person | None] = relationship()

@@ -154,3 +154,59 @@ def test_backup_is_a_consistent_copy(tmp_path: Path) -> None:
         assert copy.schema_revision() == migrate.head_revision()
     finally:
         copy.dispose()
+
+
+def test_older_local_file_is_backed_up_then_upgraded(db_url: str) -> None:
+    from alembic import command
+
+    from app.db.engine import connect
+    from tests.factories import seed_small_org
+
+    if not db_url.endswith(".db"):
+        pytest.skip("a shared PostgreSQL database is upgraded only by `db upgrade`")
+    old = connect(db_url, create=True)
+    with old.engine.begin() as conn:
+        cfg = migrate.alembic_config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.execute(
+            text(
+                "INSERT INTO team (name, timezone, uuid, version, created_at, updated_at) "
+                "VALUES ('Legacy', 'UTC', '00000000000000000000000000000001', 1, "
+                "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
+    old.dispose()
+    db = open_database(db_url)
+    try:
+        assert db.schema_revision() == migrate.head_revision()
+        with db.read() as s:
+            assert s.execute(text("SELECT name FROM team")).scalar() == "Legacy"
+        seed_small_org(db)
+    finally:
+        db.dispose()
+    backups = list(Path(db_url).parent.glob("releasedesk.db.*.bak"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+
+
+def test_shared_postgresql_is_not_upgraded_implicitly(db_url: str) -> None:
+    from alembic import command
+
+    from app.db.engine import connect
+
+    if db_url.endswith(".db"):
+        pytest.skip("PostgreSQL only")
+    old = connect(db_url)
+    with old.engine.begin() as conn:
+        cfg = migrate.alembic_config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    old.dispose()
+    with pytest.raises(SchemaOutdated, match="db upgrade"):
+        open_database(db_url)
+    from app.cli import main
+
+    assert main(["db", "upgrade", "--db", db_url]) == 0
+    open_database(db_url).dispose()
