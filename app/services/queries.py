@@ -53,7 +53,7 @@ WSJF = (
 )
 _owner = aliased(Person)
 WORKLOAD_SORT: dict[str, Any] = {
-    "key": Workload.id,  # keys are issued in order; the integer key sorts them naturally
+    "key": Workload.key_sort,
     "title": Workload.title,
     "change_class": Workload.change_class,
     "team": Team.name,

@@ -176,12 +176,23 @@ def test_older_local_file_is_backed_up_then_upgraded(db_url: str) -> None:
                 "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
             )
         )
+        conn.execute(
+            text(
+                "INSERT INTO workload (key, title, change_class, team_id, size, business_value, "
+                "time_criticality, risk_reduction, risk_tier, status, uuid, version, created_at, "
+                "updated_at) VALUES ('OLD-7', 'Legacy change', 'feature', 1, 2, 5, 3, 1, 'low', "
+                "'backlog', '00000000000000000000000000000002', 1, '2026-01-01 00:00:00', "
+                "'2026-01-01 00:00:00')"
+            )
+        )
     old.dispose()
     db = open_database(db_url)
     try:
         assert db.schema_revision() == migrate.head_revision()
         with db.read() as s:
             assert s.execute(text("SELECT name FROM team")).scalar() == "Legacy"
+            row = s.execute(text("SELECT key_sort, wsjf_score, schema_change FROM workload")).one()
+            assert tuple(row) == ("OLD-0000000007", 4.5, False)
         seed_small_org(db)
     finally:
         db.dispose()

@@ -32,7 +32,17 @@ def test_filter_sort_and_page(seeded) -> None:
         assert [r.key for r in queries.workload_page(s, mobile)] == ["MOB-1"]
         assert queries.count_workloads(s, WorkloadFilter(text="CHECKOUT")) == 4
         page = queries.workload_page(s, everything, "key", offset=2, limit=2)
-        assert [r.key for r in page] == ["PAY-2", "PAY-3"]
+        assert [r.key for r in page] == ["PAY-1", "PAY-2"]
+
+
+def test_keys_sort_as_people_read_them(seeded) -> None:
+    for key in ("PAY-10", "PAY-9", "PAY-100", "MOB-2"):
+        make_workload(seeded, key)
+    with seeded.db.read() as s:
+        rows = queries.workload_page(s, WorkloadFilter(), "key")
+        assert [r.key for r in rows] == ["MOB-2", "PAY-9", "PAY-10", "PAY-100"]
+        desc = queries.workload_page(s, WorkloadFilter(), "key", descending=True)
+        assert desc[0].key == "PAY-100"
 
 
 def test_team_and_component_rows_count_what_they_own(seeded) -> None:

@@ -1,10 +1,12 @@
-"""API contracts, shared library versions, feature flags, schema-changing workloads.
+"""API contracts, library usage, feature flags; stored sort keys and schema-change flag
+on workloads.
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-29 10:16:44.340549
+Create Date: 2026-11-29 10:21:43.631962
 """
 
+import re
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -174,14 +176,45 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_flag_state_flag_id"), ["flag_id"], unique=False)
 
     with op.batch_alter_table("workload", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("key_sort", sa.String(length=80), nullable=True))
+        batch_op.add_column(sa.Column("wsjf_score", sa.Float(), nullable=True))
         batch_op.add_column(
             sa.Column("schema_change", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    _backfill_sort_columns()
+    with op.batch_alter_table("workload", schema=None) as batch_op:
+        batch_op.alter_column("key_sort", existing_type=sa.String(length=80), nullable=False)
+        batch_op.alter_column("wsjf_score", existing_type=sa.Float(), nullable=False)
+        batch_op.create_index(batch_op.f("ix_workload_key_sort"), ["key_sort"], unique=False)
+        batch_op.create_index(batch_op.f("ix_workload_wsjf_score"), ["wsjf_score"], unique=False)
+
+
+def _backfill_sort_columns() -> None:
+    """Derive the new columns for workloads that exist already (same rules as the model)."""
+    conn = op.get_bind()
+    rows = conn.execute(
+        sa.text(
+            "SELECT id, key, business_value, time_criticality, risk_reduction, size FROM workload"
+        )
+    ).all()
+    for wid, key, bv, tc, rr, size in rows:
+        conn.execute(
+            sa.text("UPDATE workload SET key_sort = :k, wsjf_score = :w WHERE id = :i"),
+            {
+                "k": re.sub(r"\d+", lambda m: m.group().zfill(10), key),
+                "w": round((bv + tc + rr) / size, 4),
+                "i": wid,
+            },
         )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("workload", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_workload_wsjf_score"))
+        batch_op.drop_index(batch_op.f("ix_workload_key_sort"))
         batch_op.drop_column("schema_change")
+        batch_op.drop_column("wsjf_score")
+        batch_op.drop_column("key_sort")
 
     with op.batch_alter_table("flag_state", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_flag_state_flag_id"))
