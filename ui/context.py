@@ -1,0 +1,45 @@
+"""What every view needs from the open database: the data source, who is acting, undo.
+
+The main window makes one `AppContext` per open database and hands it to each view. Views
+read through `read()` + `app.services.queries` and write through `write()` + the services;
+they never keep an ORM session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.services.actor import Actor, resolve_actor
+
+T = TypeVar("T")
+
+
+class AppContext(QObject):
+    data_changed = Signal(str)
+    """Emitted with an entity label ("workload", "team", ...) after any write, undo or redo."""
+
+    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        with db.read() as session:
+            self.actor: Actor = resolve_actor(session)
+        self.undo_stack = QUndoStack(self)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.db.read() as session:
+            yield session
+
+    def write(self, label: str, work: Callable[[Session, Actor], T]) -> T:
+        """Run one service call in one transaction, then tell every view what changed."""
+        with self.db.transaction() as session:
+            result = work(session, self.actor)
+        self.data_changed.emit(label)
+        return result
