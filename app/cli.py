@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
+from app.cli_deps import register as register_deps
 from app.db import Database, DatabaseError, migrate, open_database
 from app.db.engine import connect
 from app.db.url import default_location
+from app.exchange.errors import BadInput
 from app.services.errors import ServiceError
 
 VIEWS = (
@@ -106,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(log)
     log.add_argument("--limit", type=int, default=20)
     log.set_defaults(func=cmd_audit_log)
+
+    register_deps(sub, _common)
 
     who = sub.add_parser("whoami", help="who you act as on this database, with which roles")
     _common(who)
@@ -296,7 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
-    except (DatabaseError, ServiceError, UsageError) as exc:
+    except (DatabaseError, ServiceError, UsageError, BadInput) as exc:
         print(f"releasedesk: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

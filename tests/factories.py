@@ -81,3 +81,16 @@ def make_workload(org: Org, key: str, **over: Any) -> tuple[str, int]:
     with org.db.transaction() as s:
         wl = crud.create(s, org.coordinator, WORKLOAD, workload_values(key, **over))
         return str(wl.uuid), wl.version
+
+
+def acting_login_is_coordinator(org: Org) -> None:
+    """Make the login the CLI acts as (RELEASEDESK_USER on SQLite, the database user on
+    PostgreSQL) a known coordinator, so headless commands may write."""
+    from app.services.actor import login_for
+
+    with org.db.transaction() as s:
+        login = login_for(s)
+        if actor_for_login(s, login).person_id is None:
+            crud.create(
+                s, org.admin, PERSON, {"login": login, "name": login, "roles": ["coordinator"]}
+            )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
@@ -81,10 +81,26 @@ def upgrade(db: Database) -> tuple[str | None, str]:
     """Bring the schema to head in one transaction (DDL is transactional on both backends)."""
     with db.engine.connect() as conn:
         before = current_revision(conn)
-    with db.engine.begin() as conn:
-        cfg = alembic_config()
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with db.engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        raw: Any = conn.connection.driver_connection
+        if sqlite:  # a table rebuild in batch mode would trip foreign keys half-way
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                cfg = alembic_config()
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise DatabaseError(
+                            f"{db.location.display()}: upgrade left a dangling reference in "
+                            f"{broken[0]}; nothing was changed"
+                        )
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
     return before, head_revision()
 
 

@@ -54,8 +54,12 @@ def _os_login() -> str:
 
 
 def actor_for_login(session: Session, login: str) -> Actor:
+    """The Person with that login; an unknown login is a viewer, except on a database with
+    nobody in it yet, whose first user administers it (there is nobody else to ask)."""
     person = session.scalars(select(Person).where(Person.login == login)).one_or_none()
     if person is None:
+        if session.scalar(select(Person.id).limit(1)) is None:
+            return Actor(login=login, roles=frozenset({Role.ADMIN, Role.COORDINATOR}))
         return Actor(login=login)
     roles = frozenset(person.roles or [Role.VIEWER])
     return Actor(login=login, person_id=person.id, name=person.name, roles=roles)

@@ -185,6 +185,15 @@ def test_older_local_file_is_backed_up_then_upgraded(db_url: str) -> None:
                 "'2026-01-01 00:00:00')"
             )
         )
+        conn.execute(
+            text(
+                "INSERT INTO component (name, kind, team_id, track, stateful, pii, financial, "
+                "health, description, uuid, version, created_at, updated_at) VALUES ('legacy-api',"
+                " 'service', 1, 'train', 0, 0, 0, 0, '', '00000000000000000000000000000003', 1, "
+                "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
+        conn.execute(text("INSERT INTO workload_component VALUES (1, 1)"))
     old.dispose()
     db = open_database(db_url)
     try:

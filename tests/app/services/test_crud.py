@@ -176,3 +176,11 @@ def test_dependency_link_and_unlink_are_audited(seeded) -> None:
     with seeded.db.read() as s:
         actions = s.scalars(select(AuditEvent.action).where(AuditEvent.entity_uuid == second)).all()
     assert actions == ["create", "link", "unlink"]
+
+
+def test_first_user_of_an_empty_database_administers_it(db) -> None:
+    with db.read() as s:
+        first = actor_for_login(s, "founder")
+    assert first.has("admin") and first.person_id is None
+    with db.transaction() as s:
+        crud.create(s, first, TEAM, {"name": "Founders", "timezone": "UTC"})

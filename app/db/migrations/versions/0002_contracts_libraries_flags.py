@@ -176,15 +176,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_flag_state_flag_id"), ["flag_id"], unique=False)
 
     with op.batch_alter_table("workload", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("key_sort", sa.String(length=80), nullable=True))
-        batch_op.add_column(sa.Column("wsjf_score", sa.Float(), nullable=True))
+        batch_op.add_column(
+            sa.Column("key_sort", sa.String(length=80), nullable=False, server_default="")
+        )
+        batch_op.add_column(sa.Column("wsjf_score", sa.Float(), nullable=False, server_default="0"))
         batch_op.add_column(
             sa.Column("schema_change", sa.Boolean(), nullable=False, server_default=sa.false())
         )
     _backfill_sort_columns()
     with op.batch_alter_table("workload", schema=None) as batch_op:
-        batch_op.alter_column("key_sort", existing_type=sa.String(length=80), nullable=False)
-        batch_op.alter_column("wsjf_score", existing_type=sa.Float(), nullable=False)
         batch_op.create_index(batch_op.f("ix_workload_key_sort"), ["key_sort"], unique=False)
         batch_op.create_index(batch_op.f("ix_workload_wsjf_score"), ["wsjf_score"], unique=False)
 

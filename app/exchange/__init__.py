@@ -1,0 +1,1 @@
+"""File formats in and out: edge lists, matrices, calendars, workbooks."""
