@@ -50,14 +50,20 @@ def build_teams(world: World) -> None:
         )
 
 
-def team_rows(world: World, velocity: float) -> Iterator[dict[str, Any]]:
-    """`velocity` is the expected points per team per release, to set believable caps."""
+def team_rows(world: World) -> Iterator[dict[str, Any]]:
+    """Caps sit near each team's delivered velocity, so some upcoming releases overrun them."""
     rng = world.rng("team-rows")
     uuids = Uuids(world.rng("team-uuids"))
-    for team in world.teams:
+    delivered = [0] * len(world.teams)
+    for rec in world.workloads:
+        on_train = rec.release is not None and world.releases[rec.release].train is not None
+        if rec.status == "deployed" and on_train:
+            delivered[rec.team] += rec.size
+    for team, points in zip(world.teams, delivered, strict=True):
+        velocity = points / max(1, world.scale.past_periods)
         cap = None
-        if rng.random() < 0.5:
-            cap = max(5, round(velocity * team.weight * rng.uniform(0.9, 1.3) / 5) * 5)
+        if rng.random() < 0.5 and velocity > 0:
+            cap = max(5, round(velocity * rng.uniform(0.95, 1.3) / 5) * 5)
         share = rng.choice((25, 30, 40)) if rng.random() < 0.2 else None
         yield entity(
             team.id,

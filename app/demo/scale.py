@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from app.demo.vocabulary import DOMAINS, TRAINS
+
 
 @dataclass(frozen=True)
 class Scale:
@@ -39,6 +41,12 @@ class Scale:
             raise ValueError(f"scale {self.name}: past and planned shares exceed 1")
         if self.teams < 4 or self.components < 2 * self.teams:
             raise ValueError(f"scale {self.name}: needs 4+ teams and 2+ components per team")
+        if not 1 <= self.trains <= len(TRAINS):
+            raise ValueError(f"scale {self.name}: between 1 and {len(TRAINS)} release trains")
+        if not 1 <= self.horizon <= self.future_periods or self.past_periods < 1:
+            raise ValueError(f"scale {self.name}: needs past periods and a horizon of future ones")
+        if self.teams > len(DOMAINS):
+            raise ValueError(f"scale {self.name}: at most {len(DOMAINS)} teams (one per domain)")
         if self.people < 2 * self.teams:
             raise ValueError(f"scale {self.name}: needs 2+ people per team")
 
@@ -71,8 +79,8 @@ LARGE = Scale(
     future_periods=18,
     horizon=8,
     workloads=100_000,
-    share_past=0.41,
-    share_planned=0.21,
+    share_past=0.375,
+    share_planned=0.22,
     dependency_rate=0.25,
     incidents=5_000,
 )

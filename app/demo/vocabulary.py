@@ -140,14 +140,29 @@ TRAINS = (
 )
 """Name, release prefix, zone, weekday of the window (Monday=0), local start hour, scope."""
 
-REGULATIONS = ("GDPR", "PCI DSS 4.0", "SOX", "HIPAA", "DORA", "SOC 2", "PSD2 SCA", "ISO 27001")
-LIBRARIES = (
-    ("spring-boot", "3.3"), ("jackson-databind", "2.17"), ("openssl", "3.0.14"),
-    ("log4j", "2.23"), ("urllib3", "2.2"), ("react", "18.3"), ("next.js", "14.2"),
-    ("protobuf", "4.27"), ("grpc-java", "1.65"), ("django", "5.0"), ("kotlin", "2.0"),
-    ("netty", "4.1.111"),
-)  # fmt: skip
-SURFACES = ("the web shop", "the iOS app", "the Android app", "the admin portal", "the API")
+REGULATIONS = {
+    "p": ("GDPR", "SOC 2"),
+    "f": ("PCI DSS 4.0", "SOX", "PSD2 SCA", "DORA"),
+    "h": ("HIPAA",),
+    "": ("SOC 2", "ISO 27001", "DORA"),
+}
+"""Regulations by the data class a component holds (the empty key: no regulated data)."""
+LIBRARIES = {
+    "service": (("spring-boot", "3.3"), ("jackson-databind", "2.17"), ("netty", "4.1.111"),
+                ("grpc-java", "1.65"), ("django", "5.0"), ("urllib3", "2.2"), ("protobuf", "4.27")),
+    "database": (("PostgreSQL", "16"), ("pgbouncer", "1.23"), ("Flyway", "10.15")),
+    "web": (("react", "18.3"), ("next.js", "14.2"), ("webpack", "5.92")),
+    "mobile": (("Kotlin", "2.0"), ("Swift", "5.10"), ("React Native", "0.74")),
+    "library": (("protobuf", "4.27"), ("openssl", "3.0.14"), ("log4j", "2.23")),
+    "infrastructure": (("Kubernetes", "1.30"), ("Kafka", "3.7"), ("Redis", "7.2"),
+                       ("Terraform", "1.9"), ("openssl", "3.0.14")),
+}  # fmt: skip
+"""Upgrade targets and CVE carriers that fit each component kind."""
+SURFACES = {
+    "web": ("the web shop", "the admin portal"),
+    "mobile": ("the iOS app", "the Android app"),
+    "any": ("the web shop", "the iOS app", "the Android app", "the admin portal", "the API"),
+}
 FLAGS = ("new-flow", "fast-path", "v2-engine", "beta-ui", "async-writes", "smart-retry")
 
 TITLES = {

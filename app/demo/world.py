@@ -52,6 +52,7 @@ class ComponentRec:
     """Data classes held, as in `Domain.data`."""
     layer: int
     """Higher layers call lower ones; dependencies point downwards (bar one cycle)."""
+    description: str
 
 
 @dataclass(slots=True)
@@ -90,6 +91,7 @@ class WorkloadRec:
     change_request: str | None = None
     must_ship_by: date | None = None
     updated: datetime | None = None
+    schema_change: bool = False
 
 
 class World:
@@ -108,7 +110,12 @@ class World:
         self.components: list[ComponentRec] = []
         self.providers: dict[int, list[int]] = {}
         """Component index to the indexes of the components it depends on."""
+        self.edge_ids: dict[tuple[int, int], int] = {}
+        """(consumer, provider) component indexes to the component dependency's row id."""
+        self.link_ids: dict[int, list[int]] = {}
+        """Workload position to the row ids of its workload dependencies."""
         self.environments: list[tuple[int, str, bool]] = []
+        self.train_ids: list[int] = []
         self.releases: list[ReleaseRec] = []
         self.workloads: list[WorkloadRec] = []
         self.origin = self.anchor - timedelta(days=7 * (2 * scale.past_periods + 30))

@@ -33,6 +33,11 @@ ID_TABLES = (
     "approval",
     "deployment",
     "incident",
+    "api_contract",
+    "contract_consumer",
+    "library_usage",
+    "feature_flag",
+    "flag_state",
 )
 """Tables with an integer `id` the demo precomputes."""
 
@@ -50,6 +55,11 @@ LABELS = {
     "approval": "approvals",
     "deployment": "deployments",
     "incident": "incidents",
+    "api_contract": "API contracts",
+    "contract_consumer": "contract consumers",
+    "library_usage": "library usages",
+    "feature_flag": "feature flags",
+    "flag_state": "flag states",
 }
 
 
@@ -66,8 +76,11 @@ def next_ids(session: Session) -> dict[str, int]:
 
 
 class BulkWriter:
-    def __init__(self, session: Session, progress: Progress | None, expected_rows: int) -> None:
+    def __init__(
+        self, session: Session, progress: Progress | None, expected_rows: int, start: float = 0.0
+    ) -> None:
         self.session = session
+        self.start = start
         self.progress = progress
         self.expected = max(expected_rows, 1)
         self.written = 0
@@ -89,7 +102,8 @@ class BulkWriter:
 
     def report(self, message: str) -> None:
         if self.progress is not None:
-            self.progress(message, min(self.written / self.expected, 0.99))
+            done = self.start + (1 - self.start) * self.written / self.expected
+            self.progress(message, min(done, 0.99))
 
     def fix_sequences(self) -> None:
         """Move PostgreSQL id sequences past the precomputed ids (SQLite needs nothing)."""
