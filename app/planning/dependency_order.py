@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class DeploymentOrder:
 
 def dependency_graph(nodes: Iterable[str], edges: Iterable[Edge]) -> nx.DiGraph:
     """Arrows run provider → consumer: the direction in which deployment must proceed."""
+    import networkx as nx  # imported on first use: it costs start-up a quarter second
+
     graph = nx.DiGraph()
     graph.add_nodes_from(nodes)
     for edge in edges:
@@ -48,6 +52,8 @@ def dependency_graph(nodes: Iterable[str], edges: Iterable[Edge]) -> nx.DiGraph:
 
 
 def deployment_order(nodes: Iterable[str], edges: Iterable[Edge]) -> DeploymentOrder:
+    import networkx as nx
+
     graph = dependency_graph(nodes, edges)
     condensed = nx.condensation(graph)
     members = condensed.graph["mapping"]  # node -> component index

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:
+    pass
 
 from app.planning.dependency_order import DeploymentOrder, Edge, deployment_order
 
@@ -142,6 +144,8 @@ def integration_groups(
     """Workloads to integration-test together: those touching the same or dependent
     components. Returns the groups (each sorted, largest first) and the pairs."""
     items = list(workloads)
+    import networkx as nx  # imported on first use: it costs start-up a quarter second
+
     graph = nx.Graph()
     graph.add_nodes_from(w.key for w in items)
     touching: dict[str, set[str]] = {}

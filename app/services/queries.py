@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Float, Select, case, cast, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.domain import Component, Person, Release, Team, Workload
@@ -47,10 +47,7 @@ class WorkloadRow:
     must_ship_by: date | None
 
 
-WSJF = (
-    cast(Workload.business_value + Workload.time_criticality + Workload.risk_reduction, Float)
-    / Workload.size
-)
+WSJF = Workload.wsjf_score
 _owner = aliased(Person)
 WORKLOAD_SORT: dict[str, Any] = {
     "key": Workload.key_sort,
@@ -108,8 +105,25 @@ def workload_page(
     offset: int = 0,
     limit: int = 200,
 ) -> list[WorkloadRow]:
+    """One page in two steps: the ids by an index walk over the workload table alone (deep
+    OFFSETs stay cheap), then the joined columns of just those rows."""
     order = WORKLOAD_SORT[sort]
+    ids_q = select(Workload.id).select_from(Workload)
+    if sort == "team":
+        ids_q = ids_q.join(Team, Team.id == Workload.team_id)
+    elif sort == "owner":
+        ids_q = ids_q.outerjoin(_owner, _owner.id == Workload.owner_id)
+    elif sort == "release":
+        ids_q = ids_q.outerjoin(Release, Release.id == Workload.target_release_id)
+    ids_q = _workload_filters(ids_q, flt).order_by(
+        order.desc() if descending else order.asc(),
+        Workload.id.desc() if descending else Workload.id.asc(),
+    )
+    ids = list(session.scalars(ids_q.offset(offset).limit(limit)))
+    if not ids:
+        return []
     cols: list[Any] = [
+        Workload.id,
         Workload.uuid,
         Workload.version,
         Workload.key,
@@ -131,31 +145,29 @@ def workload_page(
         .join(Team, Team.id == Workload.team_id)
         .outerjoin(_owner, _owner.id == Workload.owner_id)
         .outerjoin(Release, Release.id == Workload.target_release_id)
+        .where(Workload.id.in_(ids))
     )
-    q = _workload_filters(q, flt).order_by(
-        order.desc() if descending else order.asc(),
-        Workload.id.desc() if descending else Workload.id.asc(),
+    by_id = {r[0]: r for r in session.execute(q).all()}
+    return [_workload_row(by_id[i]) for i in ids if i in by_id]
+
+
+def _workload_row(r: Any) -> WorkloadRow:
+    return WorkloadRow(
+        uuid=str(r[1]),
+        version=r[2],
+        key=r[3],
+        title=r[4],
+        change_class=r[5],
+        team=r[6],
+        size=r[7],
+        wsjf=round(float(r[8]), 2),
+        risk_tier=r[9],
+        owner=r[10],
+        release=r[11],
+        status=r[12],
+        change_request=r[13],
+        must_ship_by=r[14],
     )
-    rows = session.execute(q.offset(offset).limit(limit)).all()
-    return [
-        WorkloadRow(
-            uuid=str(r[0]),
-            version=r[1],
-            key=r[2],
-            title=r[3],
-            change_class=r[4],
-            team=r[5],
-            size=r[6],
-            wsjf=round(float(r[7]), 2),
-            risk_tier=r[8],
-            owner=r[9],
-            release=r[10],
-            status=r[11],
-            change_request=r[12],
-            must_ship_by=r[13],
-        )
-        for r in rows
-    ]
 
 
 @dataclass(frozen=True)

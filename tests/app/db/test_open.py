@@ -230,3 +230,11 @@ def test_shared_postgresql_is_not_upgraded_implicitly(db_url: str) -> None:
 
     assert main(["db", "upgrade", "--db", db_url]) == 0
     open_database(db_url).dispose()
+
+
+def test_revision_list_read_at_start_up_agrees_with_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    assert migrate.head_revision() == script.get_current_head()
+    assert migrate.known_revisions() == {s.revision for s in script.walk_revisions()}
