@@ -53,6 +53,7 @@ WORKLOAD = EntitySpec(
         Field("status", "choice", choices=WorkloadStatus.choices()),
         Field("change_request", required=False, max_len=60, label="Change request"),
         Field("must_ship_by", "date", required=False, label="Must ship by"),
+        Field("schema_change", "bool", required=False, label="Changes a database schema"),
     ],
     unique=["key"],
     checks=[_planned_needs_release],
