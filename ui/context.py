@@ -11,14 +11,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from sqlalchemy.orm import Session
 
 from app.db import Database
+from app.db.notify import ChangeWatcher
 from app.services.actor import Actor, resolve_actor
 
 T = TypeVar("T")
+
+WATCH_INTERVAL_MS = 2000
 
 
 class AppContext(QObject):
@@ -31,6 +34,22 @@ class AppContext(QObject):
         with db.read() as session:
             self.actor: Actor = resolve_actor(session)
         self.undo_stack = QUndoStack(self)
+        self._watcher = ChangeWatcher(db.location)
+        self._watch_timer = QTimer(self)
+        self._watch_timer.setInterval(WATCH_INTERVAL_MS)
+        self._watch_timer.timeout.connect(self.check_for_changes)
+        self._watch_timer.start()
+
+    def check_for_changes(self) -> bool:
+        """Refresh the views when another client wrote (another coordinator, a script)."""
+        changed = self._watcher.changes()
+        for label in sorted(changed):
+            self.data_changed.emit(label)
+        return bool(changed)
+
+    def close(self) -> None:
+        self._watch_timer.stop()
+        self._watcher.close()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

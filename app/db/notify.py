@@ -8,6 +8,7 @@ connection of its own changes whenever another connection commits.
 from __future__ import annotations
 
 import sqlite3
+import time
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -15,6 +16,7 @@ from sqlalchemy import Connection, text
 from app.db.url import DbUrl
 
 CHANNEL = "releasedesk"
+RETRY_AFTER_S = 60.0
 ANY = "*"
 
 
@@ -31,14 +33,18 @@ class ChangeWatcher:
         self._location = location
         self._conn: Any = None
         self._last = -1
+        self._retry_at = 0.0
 
     def changes(self) -> set[str]:
+        if self._conn is None and time.monotonic() < self._retry_at:
+            return set()
         try:
             if self._conn is None:
                 self._connect()
             return self._poll()
-        except Exception:  # a lost connection: drop it and retry on the next poll
+        except Exception:  # a lost connection: back off, so a dead server costs no stalls
             self.close()
+            self._retry_at = time.monotonic() + RETRY_AFTER_S
             return set()
 
     def _connect(self) -> None:
@@ -50,7 +56,7 @@ class ChangeWatcher:
 
         url = self._location.url.set(drivername="postgresql")
         self._conn = psycopg.connect(
-            url.render_as_string(hide_password=False), autocommit=True, connect_timeout=5
+            url.render_as_string(hide_password=False), autocommit=True, connect_timeout=2
         )
         self._conn.execute(f"LISTEN {CHANNEL}")
 

@@ -33,3 +33,13 @@ def test_watcher_survives_an_unreachable_database(tmp_path) -> None:
     watcher = notify.ChangeWatcher(parse_db_url("postgresql://u@127.0.0.1:1/none"))
     assert watcher.changes() == set()
     watcher.close()
+
+
+def test_watcher_backs_off_after_a_failure(monkeypatch) -> None:
+    from app.db.url import parse_db_url
+
+    watcher = notify.ChangeWatcher(parse_db_url("postgresql://u@127.0.0.1:1/none"))
+    attempts = []
+    monkeypatch.setattr(watcher, "_connect", lambda: attempts.append(1) or 1 / 0)
+    assert watcher.changes() == set() and watcher.changes() == set()
+    assert len(attempts) == 1  # the second poll did not try to connect again
