@@ -1,6 +1,8 @@
 """Which database is open, switching to another, the recent list and remembered passwords.
 
-The session is the only place that opens a `Database` for the window. An attempt that fails
+Also what the window says about the open database (title, status bar, errors) and the
+dialogs that pick another one, so the window only wires them to its menus. The session is
+the only place that opens a `Database` for the window. An attempt that fails
 raises `DatabaseError` *before* anything changes, so the window keeps working on what it had.
 Passwords for PostgreSQL go to the OS keyring and never into settings; the recent list
 holds URLs without password, and reopening one looks its password up in the keyring.
@@ -11,21 +13,26 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import keyring
-from keyring.backends import fail
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.db import Database, DatabaseError, DbUrl, open_database, parse_db_url
 from app.db.engine import describe_connect_error, remove_sqlite_files
 from app.db.url import default_location
+from app.domain.enums import Role
+from app.services.actor import WRITERS, Actor
 from ui.context import AppContext
 from ui.settings import AppSettings
 from ui.workers import Cancelled, Report, run_with_progress
 
+if TYPE_CHECKING:
+    from ui.widgets.dialogs.connect_dialog import PostgresLogin
+
+SQLITE_FILTER = "ReleaseDesk databases (*.db *.sqlite *.sqlite3);;All files (*)"
 KEYRING_SERVICE = "ReleaseDesk"
 DEFAULT_PG_PORT = 5432
 NO_KEYRING = (
@@ -61,6 +68,74 @@ def public_url(location: DbUrl) -> str:
     return url.render_as_string(hide_password=False).replace("postgresql+psycopg", "postgresql")
 
 
+def person_text(actor: Actor) -> str:
+    if actor.person_id is None:
+        return f"{actor.login} · viewer (read-only)"
+    roles = ", ".join(role for role in Role if role in actor.roles)
+    read_only = "" if actor.has(*WRITERS) else " (read-only)"
+    return f"{actor.label} · {roles}{read_only}"
+
+
+def status_texts(ctx: AppContext | None) -> tuple[str, str, str]:
+    """The status bar's database, person and schema texts."""
+    if ctx is None:
+        return "No database open", "", ""
+    location = ctx.db.location
+    kind = "SQLite" if location.is_sqlite else "PostgreSQL"
+    return (
+        f"{kind}: {location.display()}",
+        f"Signed in: {person_text(ctx.actor)}",
+        f"Schema {ctx.db.schema_revision() or '—'}",
+    )
+
+
+def window_title(ctx: AppContext | None) -> str:
+    if ctx is None:
+        return "ReleaseDesk"
+    location = ctx.db.location
+    where = (
+        location.path.name if location.path else f"{location.url.database} on {location.url.host}"
+    )
+    return f"{where} — ReleaseDesk"
+
+
+def error_box(parent: QWidget, title: str, message: str, ctx: AppContext | None) -> QMessageBox:
+    """A window-modal warning about another database, saying what the window still shows."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent
+    )
+    if ctx is not None:
+        box.setInformativeText(f"ReleaseDesk is still using {ctx.db.location.display()}.")
+    else:
+        box.setInformativeText("Open a SQLite file or connect to a PostgreSQL database.")
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    return box
+
+
+def ask_for_file(parent: QWidget, ctx: AppContext | None) -> str:
+    """A SQLite file the user picked ("" if none), starting in the open file's folder."""
+    start = ctx.db.location.path if ctx else None
+    folder = str(start.parent) if start is not None else ""
+    path, _ = QFileDialog.getOpenFileName(parent, "Open SQLite File", folder, SQLITE_FILTER)
+    return path
+
+
+def ask_for_server(
+    parent: QWidget, ctx: AppContext | None, initial_url: str = ""
+) -> PostgresLogin | None:
+    """The server login the user entered, prefilled with the open server; None if cancelled."""
+    from ui.widgets.dialogs.connect_dialog import ConnectDialog  # imported when asked for
+
+    current = ctx.db.location if ctx else None
+    if not initial_url and current is not None and not current.is_sqlite:
+        initial_url = public_url(current)
+    dialog = ConnectDialog(parent, initial_url)
+    if dialog.exec() != ConnectDialog.DialogCode.Accepted:
+        return None
+    return dialog.login()
+
+
 def keyring_username(location: DbUrl) -> str:
     url = location.url
     host = url.host or "localhost"
@@ -69,6 +144,9 @@ def keyring_username(location: DbUrl) -> str:
 
 def keyring_problem() -> str | None:
     """Why passwords cannot be remembered here, or None when a usable keyring exists."""
+    import keyring  # imported when needed: probing backends costs start-up time
+    from keyring.backends import fail
+
     try:
         backend = keyring.get_keyring()
         usable = not isinstance(backend, fail.Keyring) and type(backend).priority > 0
@@ -79,6 +157,8 @@ def keyring_problem() -> str | None:
 
 def remember_password(location: DbUrl, password: str) -> str | None:
     """Store the password; returns why it could not be stored, or None."""
+    import keyring
+
     try:
         keyring.set_password(KEYRING_SERVICE, keyring_username(location), password)
     except Exception as exc:  # keyring backends raise their own error types
@@ -89,6 +169,8 @@ def remember_password(location: DbUrl, password: str) -> str | None:
 def stored_password(location: DbUrl) -> str | None:
     if location.is_sqlite:
         return None
+    import keyring
+
     try:
         return keyring.get_password(KEYRING_SERVICE, keyring_username(location))
     except Exception:  # no keyring, a locked one, or a backend error: just ask the server
@@ -232,5 +314,6 @@ class DatabaseSession(QObject):
 
 def _release(ctx: AppContext) -> None:
     """Dispose the old engine after the views that used it have been replaced."""
+    ctx.close()
     ctx.db.dispose()
     ctx.deleteLater()

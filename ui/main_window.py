@@ -15,7 +15,7 @@ from functools import partial
 from PySide6.QtCore import QByteArray, QEvent, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -27,29 +27,24 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database, DatabaseError
-from app.domain.enums import Role
-from app.services.actor import WRITERS, Actor
 from ui import theme
 from ui.context import AppContext
-from ui.database_session import DatabaseSession, background_opener, public_url
+from ui.database_session import (
+    DatabaseSession,
+    ask_for_file,
+    ask_for_server,
+    background_opener,
+    error_box,
+    status_texts,
+    window_title,
+)
 from ui.settings import AppSettings, SettingsStore
 from ui.view_registry import ViewSpec, discover_views
-from ui.widgets.command_palette import open_palette
-from ui.widgets.dialogs.connect_dialog import ConnectDialog
 from ui.widgets.empty_state import EmptyState
 from ui.workers import Cancelled
 
-SQLITE_FILTER = "ReleaseDesk databases (*.db *.sqlite *.sqlite3);;All files (*)"
 MINIMUM_SIZE = (720, 480)
 Key = str | Qt.Key | QKeySequence.StandardKey
-
-
-def person_text(actor: Actor) -> str:
-    if actor.person_id is None:
-        return f"{actor.login} · viewer (read-only)"
-    roles = ", ".join(role for role in Role if role in actor.roles)
-    read_only = "" if actor.has(*WRITERS) else " (read-only)"
-    return f"{actor.label} · {roles}{read_only}"
 
 
 class MainWindow(QMainWindow):
@@ -63,7 +58,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self.setWindowIcon(theme.app_icon())
+        if QApplication.windowIcon().isNull():  # else the window shows the application's
+            self.setWindowIcon(theme.app_icon())
         # An explicit minimum keeps the layout from re-sending size hints on every change.
         self.setMinimumSize(*MINIMUM_SIZE)
         self._store = (store or SettingsStore()) if persist else None
@@ -72,6 +68,8 @@ class MainWindow(QMainWindow):
         self.specs = list(discover_views() if views is None else views)
         self._views: dict[str, QWidget] = {}
         self._current = ""
+        self.start_view = ""
+        """Shown instead of the remembered view when the next database opens (`gui --view`)."""
         self._undo_actions: list[QAction] = []
 
         self.nav = QListWidget(self)
@@ -139,9 +137,7 @@ class MainWindow(QMainWindow):
             "&Presentation Mode", self._toggle_presentation, "F11"
         )
         self.presentation_action.setCheckable(True)
-        self.palette_action = self._action(
-            "Command &Palette…", lambda: open_palette(self), "Ctrl+K"
-        )
+        self.palette_action = self._action("Command &Palette…", self._open_palette, "Ctrl+K")
         self._leave_presentation = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         self._leave_presentation.activated.connect(lambda: self.set_presentation(False))
         self._leave_presentation.setEnabled(False)
@@ -195,8 +191,9 @@ class MainWindow(QMainWindow):
     def _update_icons(self) -> None:
         colour = self.palette().color(self.palette().ColorRole.WindowText)
         for row, spec in enumerate(self.specs):
-            self.nav.item(row).setIcon(theme.icon(spec.name, colour))
-            self.area_actions[spec.name].setIcon(theme.icon(spec.name, colour))
+            icon = theme.icon(spec.name, colour)
+            self.nav.item(row).setIcon(icon)
+            self.area_actions[spec.name].setIcon(icon)
 
     # -- databases ------------------------------------------------------------------------
 
@@ -224,33 +221,17 @@ class MainWindow(QMainWindow):
         return True
 
     def choose_file(self) -> None:
-        start = self.context.db.location.path if self.context else None
-        folder = str(start.parent) if start is not None else ""
-        path, _ = QFileDialog.getOpenFileName(self, "Open SQLite File", folder, SQLITE_FILTER)
+        path = ask_for_file(self, self.context)
         if path:
             self.open_location(path)
 
     def choose_server(self, initial_url: str = "") -> None:
-        current = self.context.db.location if self.context else None
-        if not initial_url and current is not None and not current.is_sqlite:
-            initial_url = public_url(current)
-        dialog = ConnectDialog(self, initial_url)
-        if dialog.exec() == ConnectDialog.DialogCode.Accepted:
-            login = dialog.login()
+        login = ask_for_server(self, self.context, initial_url)
+        if login is not None:
             self.open_location(login.url, password=login.password or None, remember=login.remember)
 
     def show_error(self, message: str, title: str = "Cannot open the database") -> QMessageBox:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self
-        )
-        if self.context is not None:
-            box.setInformativeText(
-                f"ReleaseDesk is still using {self.context.db.location.display()}."
-            )
-        else:
-            box.setInformativeText("Open a SQLite file or connect to a PostgreSQL database.")
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box = error_box(self, title, message, self.context)
         box.open()
         return box
 
@@ -285,23 +266,16 @@ class MainWindow(QMainWindow):
         self.area_group.setEnabled(ctx is not None)
         self._update_navigation_visibility()
         self._refresh_recent()
+        self.setWindowTitle(window_title(ctx))
         if ctx is None:
             self.nav.clearSelection()
             self.stack.setCurrentWidget(self.empty)
-            self.setWindowTitle("ReleaseDesk")
             return
-        location = ctx.db.location
-        where = (
-            location.path.name
-            if location.path
-            else f"{location.url.database} on {location.url.host}"
-        )
-        self.setWindowTitle(f"{where} — ReleaseDesk")
         names = [s.name for s in self.specs]
+        first = next((n for n in (self.start_view, self.settings.current_view) if n in names), "")
+        self.start_view = ""
         if names:
-            self.show_view(
-                self.settings.current_view if self.settings.current_view in names else names[0]
-            )
+            self.show_view(first or names[0])
         self._save_settings()
 
     def _install_undo(self, ctx: AppContext | None) -> None:
@@ -322,16 +296,9 @@ class MainWindow(QMainWindow):
         self._undo_actions = [undo, redo]
 
     def _update_status(self, ctx: AppContext | None) -> None:
-        if ctx is None:
-            self.db_label.setText("No database open")
-            self.person_label.setText("")
-            self.schema_label.setText("")
-            return
-        location = ctx.db.location
-        kind = "SQLite" if location.is_sqlite else "PostgreSQL"
-        self.db_label.setText(f"{kind}: {location.display()}")
-        self.person_label.setText(f"Signed in: {person_text(ctx.actor)}")
-        self.schema_label.setText(f"Schema {ctx.db.schema_revision() or '—'}")
+        labels = (self.db_label, self.person_label, self.schema_label)
+        for label, text in zip(labels, status_texts(ctx), strict=True):
+            label.setText(text)
 
     # -- views ----------------------------------------------------------------------------
 
@@ -369,6 +336,11 @@ class MainWindow(QMainWindow):
     def _on_nav_row(self, row: int) -> None:
         if 0 <= row < len(self.specs):
             self.show_view(self.specs[row].name)
+
+    def _open_palette(self) -> None:
+        from ui.widgets.command_palette import open_palette  # only when asked for
+
+        open_palette(self)
 
     def _forward(self, method: str) -> None:
         view = self.current_view()

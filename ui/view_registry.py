@@ -1,21 +1,29 @@
 """Which screens exist: found by convention, so adding a view needs no edit to the shell.
 
 The area `calendar` is the class `CalendarView` in the module `ui.views.calendar` (a module
-or a package). The shell offers an area only when that module imports; an area not built
+or a package). The shell offers an area only when that module exists; an area not built
 yet is simply absent from the navigation, never an empty placeholder. Every view follows
 the `View` protocol below and is created with the current `AppContext`.
+
+Finding a view does not import it: a view module is imported when its area is first shown.
+Start-up then pays only for the view it opens on (the Dependencies matrix alone costs
+tens of milliseconds to import). The navigation needs each area's title before that, so
+titles that are not simply the capitalised name are listed in `TITLES`; the tests check
+that every view class says the same.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtWidgets import QWidget
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
-from ui.context import AppContext
+    from ui.context import AppContext
 
 VIEW_NAMES = (
     "workloads",
@@ -30,7 +38,10 @@ VIEW_NAMES = (
 )
 """Navigation order; the first nine get Ctrl+1..9. Also the names `gui --view` accepts."""
 
-ViewFactory = Callable[[AppContext, QWidget | None], QWidget]
+TITLES = {"matrix": "Dependencies"}
+"""Navigation titles that differ from the capitalised area name (the view's `title`)."""
+
+ViewFactory = Callable[["AppContext", "QWidget | None"], "QWidget"]
 
 
 class View(Protocol):
@@ -58,23 +69,42 @@ def view_class_name(name: str) -> str:
     return f"{name.capitalize()}View"
 
 
-def discover_views(names: Sequence[str] = VIEW_NAMES) -> list[ViewSpec]:
-    """The areas whose view exists, in navigation order.
+def view_title(name: str) -> str:
+    return TITLES.get(name, name.capitalize())
 
-    Only a missing view module is skipped; an import error inside an existing view is a
-    bug and is raised, not hidden.
+
+def module_name(name: str) -> str:
+    return f"ui.views.{name}"
+
+
+def view_class(name: str) -> type[QWidget]:
+    """Import the area's module and return its view class.
+
+    An import error inside the module is raised as it is: the module exists, so the error
+    is a bug. So is a module without its class.
     """
-    specs = []
-    for name in names:
-        module_name = f"ui.views.{name}"
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue
-            raise
-        cls = getattr(module, view_class_name(name), None)
-        if cls is not None:
-            title = str(getattr(cls, "title", "") or name.capitalize())
-            specs.append(ViewSpec(name, title, cls))
-    return specs
+    module = importlib.import_module(module_name(name))
+    cls = getattr(module, view_class_name(name), None)
+    if cls is None:
+        raise ImportError(f"{module.__name__} does not define {view_class_name(name)}")
+    result: type[QWidget] = cls
+    return result
+
+
+@dataclass(frozen=True)
+class LazyView:
+    """A view factory that imports the view's module on the first call, not before."""
+
+    name: str
+
+    def __call__(self, ctx: AppContext, parent: QWidget | None = None) -> QWidget:
+        return view_class(self.name)(ctx, parent)  # type: ignore[call-arg]
+
+
+def discover_views(names: Sequence[str] = VIEW_NAMES) -> list[ViewSpec]:
+    """The areas whose view module exists, in navigation order, without importing them."""
+    return [
+        ViewSpec(name, view_title(name), LazyView(name))
+        for name in names
+        if importlib.util.find_spec(module_name(name)) is not None
+    ]

@@ -11,13 +11,23 @@ work function (or use a `Database`, whose pool hands each thread its own connect
 
 from __future__ import annotations
 
+import sys
 import threading
-import time
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QEventLoop,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 T = TypeVar("T")
 Report = Callable[[str, float], None]
@@ -143,24 +153,82 @@ def run_with_progress(
     return outcome["result"]
 
 
-def wait_until_idle(timeout_s: float = 30.0, settle_ms: int = 150) -> bool:
-    """Process events until no worker runs and nothing new happened for `settle_ms`.
+def loading_done() -> bool:
+    """Nothing the window started is still on its way: no worker, no pending one-shot timer.
 
-    Used before a screenshot: views load their data in workers or deferred timers, and the
-    picture is only worth taking once that has landed. Returns False on timeout.
+    Views load in `Worker`s or behind a widget-owned single-shot `QTimer` (a debounce, a
+    deferred load); both are visible from here, so "done" needs no guessing or waiting.
     """
+    if _running or QThreadPool.globalInstance().activeThreadCount() > 0:
+        return False
+    for top in QApplication.topLevelWidgets():
+        for timer in top.findChildren(QTimer):
+            if timer.isSingleShot() and timer.isActive():
+                return False
+    return True
+
+
+def wait_until_idle(timeout_s: float = 30.0) -> bool:
+    """Process events until the window's loading is done; False after `timeout_s`.
+
+    Used before a screenshot: the picture is only worth taking once every load has landed.
+    While something is pending the GUI thread blocks in the event dispatcher (which releases
+    the GIL) until a worker's queued signal or a timer wakes it, so there is no sleep-polling
+    and no fixed settle time; "idle" is two event passes in a row with nothing pending (the
+    second catches work that a slot of the first queued). A foreign runnable in the pool
+    sends no event when it ends, so that case waits on the pool itself.
+    """
+    alarm = QTimer()  # the deadline; it also wakes a blocked wait (parentless: not "pending")
+    alarm.setTimerType(Qt.TimerType.PreciseTimer)
+    alarm.setSingleShot(True)
+    alarm.start(int(timeout_s * 1000))
     pool = QThreadPool.globalInstance()
-    deadline = time.monotonic() + timeout_s
-    quiet_since: float | None = None
-    while time.monotonic() < deadline:
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        busy = bool(_running) or pool.activeThreadCount() > 0
-        now = time.monotonic()
-        if busy:
-            quiet_since = None
-        elif quiet_since is None:
-            quiet_since = now
-        elif (now - quiet_since) * 1000 >= settle_ms:
-            return True
-        time.sleep(0.01)
-    return False
+    quiet = 0
+    try:
+        while alarm.isActive():
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
+            if loading_done():
+                quiet += 1
+                if quiet >= 2:
+                    return True
+                continue
+            quiet = 0
+            if not _running and pool.activeThreadCount() > 0:
+                pool.waitForDone(max(1, min(50, alarm.remainingTime())))
+            else:
+                QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+        return False
+    finally:
+        alarm.stop()
+
+
+class FirstPaintMark(QObject):
+    """Prints `first-paint` once the window has painted the requested view with its data.
+
+    For the start-up benchmark (RELEASEDESK_FIRST_PAINT_MARK=1; never installed otherwise).
+    An event filter on the window watches its Paint and UpdateRequest events, which start
+    each repaint pass of the window; the first pass after the view is current and its
+    loading is done is the one that shows the data. The line is written by a zero timer,
+    i.e. once that pass (children included) has been painted and flushed.
+    """
+
+    LINE = "first-paint"
+
+    def __init__(self, window: QWidget, ready: Callable[[], bool]) -> None:
+        super().__init__(window)
+        self._ready = ready
+        self.emitted = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if (kind == QEvent.Type.Paint or kind == QEvent.Type.UpdateRequest) and self._ready():
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._emit)
+        return False
+
+    def _emit(self) -> None:
+        if not self.emitted:
+            self.emitted = True
+            sys.stdout.write(self.LINE + "\n")
+            sys.stdout.flush()

@@ -1,14 +1,17 @@
-"""Child processes timed from spawn to exit, with each child's own peak memory.
+"""Child processes timed from spawn to exit (or to a line they print), with each child's own
+peak memory.
 
 `os.wait4` returns the resource usage of exactly the child waited for, so peak RSS is per
 run rather than the running maximum `RUSAGE_CHILDREN` would give across all children.
-Output goes to files, not pipes, so a chatty child can never block on a full pipe.
+Output goes to files, not pipes, so a chatty child can never block on a full pipe; the one
+exception, `run_marked`, reads its pipe continuously until the child closes it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import selectors
 import subprocess
 import sys
 import tempfile
@@ -30,6 +33,8 @@ class Sample:
     stdout: str
     stderr: str
     data: dict[str, Any] = field(default_factory=dict)
+    marked: float | None = None
+    """Seconds from just before spawning to the marker line (`run_marked`), if it came."""
 
     @property
     def ok(self) -> bool:
@@ -66,8 +71,58 @@ def run(cmd: list[str], env: dict[str, str], timeout: float = 900.0) -> Sample:
         err.seek(0)
         stdout, stderr = out.read(), err.read()
     code = os.waitstatus_to_exitcode(status)
-    peak_mb = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 2**20
-    return Sample(seconds, peak_mb, code, stdout, stderr, _report(stdout))
+    return Sample(seconds, _peak_mb(usage), code, stdout, stderr, _report(stdout))
+
+
+def run_marked(cmd: list[str], env: dict[str, str], mark: str, timeout: float) -> Sample:
+    """`run`, also timing the moment the child prints the line `mark` on stdout.
+
+    The clock starts just before the spawn; the child then runs to its end as usual, so the
+    peak RSS covers the whole run.
+    """
+    with tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=err)
+        deadline = time.monotonic() + timeout
+        stdout, marked = _read_marked(proc, mark.encode(), start, deadline)
+        status, usage = _wait(proc, max(0.0, deadline - time.monotonic()))
+        seconds = time.perf_counter() - start
+        err.seek(0)
+        stderr = err.read()
+    code = os.waitstatus_to_exitcode(status)
+    text = stdout.decode(errors="replace")
+    return Sample(seconds, _peak_mb(usage), code, text, stderr, _report(text), marked)
+
+
+def _read_marked(
+    proc: subprocess.Popen[bytes], mark: bytes, start: float, deadline: float
+) -> tuple[bytes, float | None]:
+    """All of the child's stdout, and when its line `mark` arrived (None if it never did)."""
+    assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    data = b""
+    marked: float | None = None
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                proc.kill()
+                break
+            if not selector.select(left):
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            data += chunk
+            if marked is None and mark in data.split(b"\n")[:-1]:
+                marked = time.perf_counter() - start
+    proc.stdout.close()
+    return data, marked
+
+
+def _peak_mb(usage: Any) -> float:
+    return usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 2**20
 
 
 def _wait(proc: subprocess.Popen[bytes], timeout: float) -> tuple[int, Any]:

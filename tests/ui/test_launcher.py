@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import configparser
+import gc
 import os
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 import types
@@ -17,9 +19,10 @@ from xml.etree import ElementTree
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton, QWidget
 from sqlalchemy import func, select
 
+import ui.views
 from app.db import Database, open_database
 from app.db.url import default_location
 from app.domain import Team
@@ -30,6 +33,8 @@ from tests.factories import Org
 from ui import launcher
 from ui.main_window import MainWindow
 from ui.settings import settings_path
+from ui.view_registry import VIEW_NAMES, discover_views, view_class
+from ui.workers import Worker, wait_until_idle
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -300,3 +305,95 @@ def test_desktop_entry_and_metainfo_point_at_the_entry_point() -> None:
     assert meta.findtext("launchable") == "releasedesk.desktop"
     assert meta.findtext("provides/binary") == "releasedesk"
     assert (ROOT / "resources" / "icons" / "releasedesk.svg").is_file()
+
+
+def test_first_paint_is_marked_once_and_only_when_asked(
+    seeded: Org, qapp: QApplication, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    args = ["gui", "--db", _url(seeded.db), "--view", "teams", "--screenshot"]
+    assert launcher.main([*args, str(tmp_path / "plain.png")]) == 0
+    assert "first-paint" not in capsys.readouterr().out
+    monkeypatch.setenv(launcher.FIRST_PAINT_ENV, "1")
+    assert launcher.main([*args, str(tmp_path / "marked.png")]) == 0
+    assert capsys.readouterr().out.splitlines().count("first-paint") == 1
+
+
+def test_the_requested_view_is_the_only_one_built(
+    seeded: Org, qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    show_view = MainWindow.show_view
+    monkeypatch.setattr(MainWindow, "show_view", lambda w, n: shown.append(n) or show_view(w, n))
+    args = ["gui", "--db", _url(seeded.db), "--view", "teams"]
+    assert launcher.main([*args, "--screenshot", str(tmp_path / "teams.png")]) == 0
+    assert set(shown) == {"teams"}
+
+
+def test_views_are_found_without_being_imported_and_keep_their_titles() -> None:
+    script = (
+        "import sys; from ui.view_registry import discover_views as found; "
+        "print([s.name for s in found()], [m for m in sys.modules if 'ui.views.' in m])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    present = [n for n in VIEW_NAMES if any((ROOT / "ui" / "views").glob(f"{n}*"))]
+    assert done.stdout.strip() == f"{present} []"
+    for spec in discover_views():
+        assert view_class(spec.name).title == spec.title  # type: ignore[attr-defined]
+
+
+def test_an_existing_view_that_cannot_import_fails_loudly_when_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "brokenarea.py").write_text("import releasedesk_no_such_module\n")
+    (tmp_path / "emptyarea.py").write_text('"""No view class here."""\n')
+    monkeypatch.setattr(ui.views, "__path__", [*ui.views.__path__, str(tmp_path)])
+    monkeypatch.delitem(sys.modules, "ui.views.emptyarea", raising=False)
+    specs = discover_views(["brokenarea", "emptyarea", "notbuiltyet"])
+    assert [s.title for s in specs] == ["Brokenarea", "Emptyarea"]
+    with pytest.raises(ModuleNotFoundError) as missing:
+        specs[0].factory(None, None)  # type: ignore[arg-type]
+    assert missing.value.name == "releasedesk_no_such_module"
+    with pytest.raises(ImportError, match="does not define EmptyareaView"):
+        specs[1].factory(None, None)  # type: ignore[arg-type]
+
+
+def test_wait_until_idle_waits_for_workers_and_timers_up_to_its_timeout() -> None:
+    landed: list[object] = []
+    holder = QWidget()  # a top-level widget owning a deferred load, as a view would
+    deferred = QTimer(holder, singleShot=True)
+    deferred.timeout.connect(lambda: landed.append("timer"))
+    deferred.start(100)
+    Worker(lambda _report: time.sleep(0.2) or 42).start().signals.succeeded.connect(landed.append)
+    start = time.perf_counter()
+    assert wait_until_idle(10)
+    assert sorted(map(str, landed)) == ["42", "timer"]
+    assert time.perf_counter() - start >= 0.2
+    start = time.perf_counter()
+    assert wait_until_idle(10)
+    assert time.perf_counter() - start < 0.1, "nothing pending: no settle time"
+    holder.deleteLater()
+    release = threading.Event()
+    Worker(lambda _report: release.wait(10)).start()
+    start = time.perf_counter()
+    assert not wait_until_idle(0.2)
+    assert time.perf_counter() - start < 2, "the timeout wakes a blocked wait"
+    release.set()
+    assert wait_until_idle(10)
+
+
+def test_the_collector_is_on_again_after_every_start(db: Database, tmp_path: Path) -> None:
+    png = str(tmp_path / "x.png")
+    assert launcher.main(["gui", "--db", _url(db), "--screenshot", png]) == 0
+    assert gc.isenabled()
+    assert launcher.main(["gui", "--view", "kanban", "--screenshot", png]) == 2
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert launcher.main(["gui", "--db", _url(db), "--screenshot", png]) == 0
+        assert not gc.isenabled(), "a caller's own choice is left alone"
+    finally:
+        gc.enable()
