@@ -20,23 +20,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from app.cli import VIEWS
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from ui.context import AppContext
 
-VIEW_NAMES = (
-    "workloads",
-    "teams",
-    "components",
-    "calendar",
-    "capacity",
-    "matrix",
-    "runbooks",
-    "governance",
-    "metrics",
-)
-"""Navigation order; the first nine get Ctrl+1..9. Also the names `gui --view` accepts."""
+VIEW_NAMES = VIEWS
+"""Navigation order; the first nine get Ctrl+1..9. The same names `gui --view` accepts."""
 
 TITLES = {"matrix": "Dependencies"}
 """Navigation titles that differ from the capitalised area name (the view's `title`)."""
