@@ -46,3 +46,12 @@ def test_only_cycle_marks_lie_above_the_diagonal(pairs, by_team) -> None:
     if not by_team:
         for r, c in m.above_diagonal():
             assert any(b.start <= r <= b.end and b.start <= c <= b.end for b in m.blocks)
+
+
+def test_edges_to_items_not_shown_are_left_out() -> None:
+    """A filtered matrix (one team) or a name without a component of its own."""
+    m = build_matrix(
+        {"web": "Web", "api": "Core"},
+        [Edge("web", "api"), Edge("web", "shoppingassistant"), Edge("ghost", "api")],
+    )
+    assert m.names == ("api", "web") and len(m.cells) == 1
