@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+import weakref
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -34,6 +35,7 @@ class ChangeWatcher:
         self._conn: Any = None
         self._last = -1
         self._retry_at = 0.0
+        self._finalizer: weakref.finalize[Any, Any] | None = None
 
     def changes(self) -> set[str]:
         if self._conn is None and time.monotonic() < self._retry_at:
@@ -51,14 +53,16 @@ class ChangeWatcher:
         if self._location.path is not None:
             self._conn = sqlite3.connect(str(self._location.path), timeout=1)
             self._last = self._data_version()
-            return
-        import psycopg
+        else:
+            import psycopg
 
-        url = self._location.url.set(drivername="postgresql")
-        self._conn = psycopg.connect(
-            url.render_as_string(hide_password=False), autocommit=True, connect_timeout=2
-        )
-        self._conn.execute(f"LISTEN {CHANNEL}")
+            url = self._location.url.set(drivername="postgresql")
+            self._conn = psycopg.connect(
+                url.render_as_string(hide_password=False), autocommit=True, connect_timeout=2
+            )
+            self._conn.execute(f"LISTEN {CHANNEL}")
+        # a watcher dropped without close() (a window torn down) still closes its connection
+        self._finalizer = weakref.finalize(self, self._conn.close)
 
     def _data_version(self) -> int:
         return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
@@ -73,6 +77,7 @@ class ChangeWatcher:
     def close(self) -> None:
         if self._conn is not None:
             try:
-                self._conn.close()
+                if self._finalizer is not None:
+                    self._finalizer()
             finally:
                 self._conn = None

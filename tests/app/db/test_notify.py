@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from app.db import notify
 from app.services import crud
 from app.services.org import TEAM
@@ -43,3 +45,20 @@ def test_watcher_backs_off_after_a_failure(monkeypatch) -> None:
     monkeypatch.setattr(watcher, "_connect", lambda: attempts.append(1) or 1 / 0)
     assert watcher.changes() == set() and watcher.changes() == set()
     assert len(attempts) == 1  # the second poll did not try to connect again
+
+
+def test_a_dropped_watcher_closes_its_connection(seeded) -> None:
+    import gc
+
+    watcher = notify.ChangeWatcher(seeded.db.location)
+    watcher.changes()
+    conn = watcher._conn
+    del watcher
+    gc.collect()
+    if seeded.db.dialect == "postgresql":
+        assert conn.closed
+    else:
+        import sqlite3
+
+        with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+            conn.execute("SELECT 1")
