@@ -34,6 +34,8 @@ class AppContext(QObject):
         with db.read() as session:
             self.actor: Actor = resolve_actor(session)
         self.undo_stack = QUndoStack(self)
+        self.known_versions: dict[str, int] = {}
+        """Row UUID → the version this client's last write left it at (see ui.undo)."""
         self._watcher = ChangeWatcher(db.location)
         self._watch_timer = QTimer(self)
         self._watch_timer.setInterval(WATCH_INTERVAL_MS)

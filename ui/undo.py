@@ -78,6 +78,16 @@ class ServiceCommand(QUndoCommand):
         self.report: Reporter = report or warn
         self._skip_next_redo = False
 
+    @property
+    def version(self) -> int:
+        """The version this client last left the row at, whichever command wrote it: undoing
+        a create after an edit must expect the edit's version, not the create's."""
+        return self.ctx.known_versions.get(self.uuid, 0)
+
+    @version.setter
+    def version(self, value: int) -> None:
+        self.ctx.known_versions[self.uuid] = value
+
     def run(self) -> None:
         """Do the first step now, raising what the service refuses; `push()` it afterwards."""
         self._forward()
@@ -139,7 +149,6 @@ class CreateEntityCommand(ServiceCommand):
         text = f"Create {spec.label} {title_of(values, new_uuid[:8])}"
         super().__init__(ctx, spec, new_uuid, text, report)
         self.values = dict(values)
-        self.version = 0
         self._snapshot: dict[str, Any] | None = None
 
     def _forward(self) -> None:

@@ -118,3 +118,20 @@ def test_undo_steps_are_audited_as_compensating_writes(seeded: Org, ctx: Any) ->
             .order_by(AuditEvent.seq)
         ).all()
     assert actions == ["create", "delete", "restore"]
+
+
+def test_undo_a_create_after_editing_it_and_redo_both(seeded: Org, ctx: Any) -> None:
+    """Each command expects the version the previous write left, whichever command it was."""
+    create = CreateEntityCommand(ctx, WORKLOAD, workload_values("PAY-8", team=seeded.team))
+    create.execute()
+    UpdateEntityCommand(
+        ctx, WORKLOAD, create.uuid, create.version, {"title": "Edited"}, {"title": "Change PAY-8"}
+    ).execute()
+    ctx.undo_stack.undo()
+    ctx.undo_stack.undo()
+    assert workload(seeded, create.uuid) is None
+    assert ctx.undo_stack.count() == 2  # nothing dropped out of the history
+    ctx.undo_stack.redo()
+    ctx.undo_stack.redo()
+    assert workload(seeded, create.uuid)["title"] == "Edited"  # type: ignore[index]
+    assert audit_ok(seeded)
