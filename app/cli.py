@@ -128,21 +128,19 @@ def _open(args: argparse.Namespace, **kw: Any) -> Database:
 def cmd_demo(args: argparse.Namespace) -> int:
     from app.demo import generate
 
-    db = _open(args, create=True)
-    try:
-        last = [-1]
+    last = [-1]
 
-        def progress(stage: str, fraction: float) -> None:
-            pct = int(fraction * 100)
-            if not args.json and pct // 10 != last[0]:
-                last[0] = pct // 10
-                print(f"  {pct:3d}%  {stage}", file=sys.stderr)
+    def progress(stage: str, fraction: float) -> None:
+        pct = int(fraction * 100)
+        if not args.json and pct // 10 != last[0]:
+            last[0] = pct // 10
+            print(f"  {pct:3d}%  {stage}", file=sys.stderr)
 
-        counts = generate(db, scale=args.scale, seed=args.seed, progress=progress)
-    except ValueError as exc:
-        raise UsageError(f"{db.location.display()}: {exc}") from None
-    finally:
-        db.dispose()
+    with _open(args, create=True) as db:
+        try:
+            counts = generate(db, scale=args.scale, seed=args.seed, progress=progress)
+        except ValueError as exc:
+            raise UsageError(f"{db.location.display()}: {exc}") from None
     lines = [f"demo data ({args.scale}, seed {args.seed}) in {db.location.display()}:"]
     lines += [f"  {name:<24} {count:>9,}" for name, count in counts.items()]
     _out(args, {"database": db.location.display(), "counts": counts}, "\n".join(lines))
@@ -150,11 +148,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_db_status(args: argparse.Namespace) -> int:
-    db = connect(args.db or default_location())
-    try:
+    with connect(args.db or default_location()) as db:
         current = db.schema_revision()
-    finally:
-        db.dispose()
     head = migrate.head_revision()
     if current is None:
         state = "empty: run `releasedesk db upgrade` to create the schema"
@@ -176,8 +171,7 @@ def cmd_db_status(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    db = connect(args.db or default_location(), create=True)
-    try:
+    with connect(args.db or default_location(), create=True) as db:
         current = db.schema_revision()
         if current is not None and current not in migrate.known_revisions():
             raise DatabaseError(
@@ -187,8 +181,6 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
         if current is not None and current != migrate.head_revision() and db.location.is_sqlite:
             backup = migrate.backup(db)
         before, after = migrate.upgrade(db)
-    finally:
-        db.dispose()
     data = {"database": db.location.display(), "from": before, "to": after, "backup": backup}
     text = (
         f"{db.location.display()}: schema already at {after}"
@@ -201,11 +193,8 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_db_backup(args: argparse.Namespace) -> int:
-    db = _open(args)
-    try:
+    with _open(args) as db:
         target = migrate.backup(db, Path(args.output).resolve() if args.output else None)
-    finally:
-        db.dispose()
     _out(args, {"database": db.location.display(), "backup": str(target)}, f"backup: {target}")
     return 0
 
@@ -213,12 +202,9 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from app.services import audit
 
-    db = _open(args)
-    try:
+    with _open(args) as db:
         with db.read() as session:
             result = audit.verify(session)
-    finally:
-        db.dispose()
     data = {
         "ok": result.ok,
         "checked": result.checked,
@@ -240,14 +226,12 @@ def cmd_audit_log(args: argparse.Namespace) -> int:
 
     if args.limit < 1:
         raise UsageError(f"--limit: must be at least 1, not {args.limit}")
-    db = _open(args)
-    try:
+    with _open(args) as db:
         with db.read() as session:
             events = session.scalars(
                 select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(args.limit)
             ).all()
-    finally:
-        db.dispose()
+    events = list(reversed(events))
     rows = [
         {
             "seq": e.seq,
@@ -257,12 +241,12 @@ def cmd_audit_log(args: argparse.Namespace) -> int:
             "entity_type": e.entity_type,
             "entity_uuid": e.entity_uuid,
         }
-        for e in reversed(events)
+        for e in events
     ]
     text = "\n".join(
         f"{e.seq:>6}  {e.at:%Y-%m-%d %H:%M:%S}  {e.actor:<14} {e.action:<8} "
         f"{e.entity_type} {e.entity_uuid}"
-        for e in reversed(events)
+        for e in events
     )
     _out(args, rows, text or "no audit events")
     return 0
@@ -271,12 +255,9 @@ def cmd_audit_log(args: argparse.Namespace) -> int:
 def cmd_whoami(args: argparse.Namespace) -> int:
     from app.services.actor import resolve_actor
 
-    db = _open(args)
-    try:
+    with _open(args) as db:
         with db.read() as session:
             actor = resolve_actor(session)
-    finally:
-        db.dispose()
     data = {
         "login": actor.login,
         "name": actor.name,

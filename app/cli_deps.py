@@ -61,8 +61,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps({"errors": [str(p) for p in exc.problems]}, indent=2))
         raise _usage(str(exc)) from None
-    db = _open(args)
-    try:
+    with _open(args) as db:
         with db.transaction() as session:
             summary = import_edges(
                 session,
@@ -72,8 +71,6 @@ def cmd_import(args: argparse.Namespace) -> int:
                 team=args.team,
                 kind=args.kind,
             )
-    finally:
-        db.dispose()
     data = {
         "created_components": summary.created_components,
         "created_edges": summary.created_edges,
@@ -120,12 +117,9 @@ def _order_inputs(session: Any, release: str | None) -> tuple[list[str], list[An
 def cmd_order(args: argparse.Namespace) -> int:
     from app.planning.dependency_order import deployment_order
 
-    db = _open(args)
-    try:
+    with _open(args) as db:
         with db.read() as session:
             nodes, edges, _teams = _order_inputs(session, args.release)
-    finally:
-        db.dispose()
     order = deployment_order(nodes, edges)
     if args.json:
         print(json.dumps(order.as_json(), indent=2))
@@ -146,12 +140,9 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         raise _usage(f"{target}: choose a .png, .svg or .xlsx file")
     if not target.parent.resolve().is_dir():
         raise _usage(f"{target}: folder {target.parent} does not exist")
-    db = _open(args)
-    try:
+    with _open(args) as db:
         with db.read() as session:
             _nodes, edges, teams = _order_inputs(session, args.release)
-    finally:
-        db.dispose()
     matrix = build_matrix(teams, edges)
     title = f"Release {args.release}" if args.release else "Component dependencies"
     tmp = target.with_name(f".{target.name}.partial{target.suffix}")

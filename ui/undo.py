@@ -115,6 +115,16 @@ class ServiceCommand(QUndoCommand):
     def _write(self, work: Callable[[Session, Actor], Any]) -> Any:
         return self.ctx.write(self.spec.label, work)
 
+    def _delete(self) -> dict[str, Any]:
+        """Delete the row at the version last left; returns the snapshot that restores it."""
+        version = self.version
+        return self._write(lambda s, a: delete_entity(s, a, self.spec, self.uuid, version))
+
+    def _restore(self, snapshot: dict[str, Any]) -> None:
+        self.version = self._write(
+            lambda s, a: restore_entity(s, a, self.spec, self.uuid, snapshot)
+        )
+
     def _guarded(self, verb: str, step: Callable[[], None]) -> None:
         try:
             step()
@@ -159,15 +169,10 @@ class CreateEntityCommand(ServiceCommand):
                 )
             )
         else:
-            snapshot = self._snapshot
-            self.version = self._write(
-                lambda s, a: restore_entity(s, a, self.spec, self.uuid, snapshot)
-            )
+            self._restore(self._snapshot)
 
     def _backward(self) -> None:
-        self._snapshot = self._write(
-            lambda s, a: delete_entity(s, a, self.spec, self.uuid, self.version)
-        )
+        self._snapshot = self._delete()
 
 
 class UpdateEntityCommand(ServiceCommand):
@@ -223,12 +228,7 @@ class DeleteEntityCommand(ServiceCommand):
         self.snapshot: dict[str, Any] = {}
 
     def _forward(self) -> None:
-        self.snapshot = self._write(
-            lambda s, a: delete_entity(s, a, self.spec, self.uuid, self.version)
-        )
+        self.snapshot = self._delete()
 
     def _backward(self) -> None:
-        snapshot = self.snapshot
-        self.version = self._write(
-            lambda s, a: restore_entity(s, a, self.spec, self.uuid, snapshot)
-        )
+        self._restore(self.snapshot)

@@ -53,6 +53,12 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.dispose()
+
 
 def make_engine(location: DbUrl, **kw: Any) -> Engine:
     if location.is_sqlite:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -15,9 +14,7 @@ from app.domain import (
     Component,
     ComponentDependency,
     ContractConsumer,
-    Environment,
     FeatureFlag,
-    FlagState,
     LibraryUsage,
     Release,
     Team,
@@ -196,59 +193,3 @@ def library_usages(session: Session, release: str | None = None) -> list[tuple[s
         changing = changing_components(session, release)
         rows = [r for r in rows if r[0] in changing]
     return sorted((str(a), str(b), str(c)) for a, b, c in rows)
-
-
-@dataclass(frozen=True)
-class FlagRow:
-    key: str
-    description: str
-    workload: str
-    decouples: str
-    states: dict[str, bool]  # environment → enabled
-
-
-def flags(session: Session) -> list[FlagRow]:
-    states: dict[int, dict[str, bool]] = {}
-    for fid, env, enabled in session.execute(
-        select(FlagState.flag_id, Environment.name, FlagState.enabled)
-        .join(Environment, Environment.id == FlagState.environment_id)
-        .order_by(Environment.position)
-    ).all():
-        states.setdefault(fid, {})[env] = bool(enabled)
-    rows = session.execute(
-        select(
-            FeatureFlag.id,
-            FeatureFlag.key,
-            FeatureFlag.description,
-            Workload.key,
-            _consumer.name,
-            _provider.name,
-        )
-        .outerjoin(Workload, Workload.id == FeatureFlag.workload_id)
-        .outerjoin(
-            ComponentDependency, ComponentDependency.id == FeatureFlag.component_dependency_id
-        )
-        .outerjoin(_consumer, _consumer.id == ComponentDependency.consumer_id)
-        .outerjoin(_provider, _provider.id == ComponentDependency.provider_id)
-        .order_by(FeatureFlag.key)
-    ).all()
-    return [
-        FlagRow(key, desc, wl or "", f"{c} → {p}" if c else "", states.get(fid, {}))
-        for fid, key, desc, wl, c, p in rows
-    ]
-
-
-def environments(session: Session) -> list[str]:
-    return list(session.scalars(select(Environment.name).order_by(Environment.position)))
-
-
-def timeline(session: Session) -> list[tuple[date, str, str]]:
-    """(date, "deprecated" | "sunset", "provider: name version"), in date order."""
-    out = []
-    for c in contracts(session):
-        label = f"{c.provider}: {c.name} {c.api_version}"
-        if c.deprecated_on:
-            out.append((c.deprecated_on, "deprecated", label))
-        if c.sunset_on:
-            out.append((c.sunset_on, "sunset", label))
-    return sorted(out)

@@ -19,6 +19,7 @@ from app.services.dependencies import (
     LIBRARY_USAGE,
 )
 from app.services.errors import ValidationError
+from app.services.matrix_queries import flag_table
 from app.services.releases import RELEASE
 from tests.factories import make_workload
 
@@ -124,12 +125,12 @@ def test_a_flag_on_a_dependency_decouples_it(landscape) -> None:
         )
     with org.db.read() as s:
         graph = dq.component_graph(s)
-        (row,) = dq.flags(s)
+        _envs, (row,) = flag_table(s)
         snap = dq.release_snapshot(s, "2026.50")
     web_edge = next(e for e in graph.edges if e.consumer == "web")
     assert web_edge.decoupled and graph.flags[("web", "orders-api")] == "new-checkout"
     assert (row.key, row.workload, row.decouples) == ("new-checkout", "WEB-1", "web → orders-api")
-    assert row.states == {"production": True}
+    assert {env: switch.enabled for env, switch in row.switches.items()} == {"production": True}
     order = release_order(snap.workloads, snap.component_edges, snap.databases)
     assert order.stage_of("WEB-1") == 0  # no longer waits for the API it calls
 
@@ -172,12 +173,10 @@ def test_contracts_libraries_and_timeline(landscape) -> None:
     with org.db.read() as s:
         (info,) = dq.contracts(s)
         usages = dq.library_usages(s, rel)
-        timeline = dq.timeline(s)
     (finding,) = contract_findings([info], date(2026, 12, 1))
     assert finding.consumer == "web" and finding.days_left == 61
     (skew,) = library_skew(usages)
     assert skew.upgrades == (("orders-api", "2.0.3", "2.1.0"),)
-    assert [kind for _, kind, _ in timeline] == ["deprecated", "sunset"]
 
 
 def test_dependency_entities_are_validated(landscape) -> None:
