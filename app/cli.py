@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
+from app.cli_calendar import register as register_calendar
 from app.cli_deps import register as register_deps
 from app.db import Database, DatabaseError, migrate, open_database
 from app.db.engine import connect
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     log.set_defaults(func=cmd_audit_log)
 
     register_deps(sub, _common)
+    register_calendar(sub, _common)
 
     who = sub.add_parser("whoami", help="who you act as on this database, with which roles")
     _common(who)

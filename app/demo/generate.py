@@ -18,6 +18,7 @@ from app.db import Database
 from app.demo import approvals, catalog, couplings, dependencies, organisation, releases, workloads
 from app.demo.operations import Operations
 from app.demo.scale import Scale, default_anchor, resolve_scale
+from app.demo.scheduling import Scheduling
 from app.demo.world import World
 from app.demo.writer import BulkWriter, Progress, next_ids
 from app.domain import Component, Environment, Person, Release, ReleaseTrain, Team, Workload
@@ -51,6 +52,10 @@ COUNT_KEYS = {
     "library_usage": "library_usages",
     "feature_flag": "feature_flags",
     "flag_state": "flag_states",
+    "deployment_window": "deployment_windows",
+    "freeze_period": "freezes",
+    "freeze_override": "freeze_overrides",
+    "wave": "waves",
 }
 
 
@@ -145,6 +150,8 @@ def _write(session: Session, world: World, edges: list[Any], trains: list[Any],
     operations = Operations(world)
     writer.write("deployment", operations.deployments())
     writer.write("incident", operations.incidents())
+    for name, rows in Scheduling(world).rows():
+        writer.write(name, rows)
     writer.fix_sequences()
     return {COUNT_KEYS[name]: writer.counts.get(name, 0) for name in COUNT_KEYS}
 

@@ -24,6 +24,8 @@ SHORT_PATH = (ChangeClass.CONFIGURATION, ChangeClass.EMERGENCY)
 RESTORE_HOURS = {1: 1.5, 2: 4.0, 3: 24.0, 4: 72.0}
 """Median hours to resolve an incident, by priority."""
 MINUTE = timedelta(minutes=1)
+LAYER_STEP = 25
+"""Minutes between component layers in a production rollout: providers go first."""
 
 
 class Operations:
@@ -62,12 +64,14 @@ class Operations:
 
     def _planned_start(self, rec: WorkloadRec, release: ReleaseRec, position: int) -> datetime:
         """Dev and test before the freeze (never before the work was raised), staging after
-        it, production in two waves two hours apart inside the window."""
+        it, production in two waves two hours apart inside the window, lower layers (the
+        providers) first."""
         rng, window = self.rng, release.start
         freeze = release.freeze or window - timedelta(hours=6)
         if position >= 3:
-            wave = timedelta(hours=2 * (position - 3), minutes=rng.randrange(0, 90, 5))
-            base = window + wave
+            layer = max(self.world.components[c].layer for c in rec.components)
+            offset = LAYER_STEP * max(0, layer - 1) + rng.randrange(0, 15, 5)
+            base = window + timedelta(hours=2 * (position - 3), minutes=offset)
         elif position == 2:
             after_freeze = freeze + timedelta(hours=rng.uniform(4, 40))
             base = after_freeze if release.freeze else window - timedelta(hours=rng.uniform(2, 6))

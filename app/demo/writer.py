@@ -38,6 +38,10 @@ ID_TABLES = (
     "library_usage",
     "feature_flag",
     "flag_state",
+    "deployment_window",
+    "freeze_period",
+    "freeze_override",
+    "wave",
 )
 """Tables with an integer `id` the demo precomputes."""
 
@@ -60,6 +64,13 @@ LABELS = {
     "library_usage": "library usages",
     "feature_flag": "feature flags",
     "flag_state": "flag states",
+    "deployment_window": "deployment windows",
+    "freeze_period": "freezes",
+    "freeze_team": "freeze teams",
+    "freeze_component": "freeze components",
+    "freeze_override": "freeze overrides",
+    "wave": "waves",
+    "wave_component": "wave components",
 }
 
 

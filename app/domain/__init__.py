@@ -13,6 +13,15 @@ from app.domain.governance import Approval, AuditEvent
 from app.domain.operations import Deployment, Incident
 from app.domain.org import Person, Team
 from app.domain.releases import Release, ReleaseTrain
+from app.domain.scheduling import (
+    DeploymentWindow,
+    FreezeOverride,
+    FreezePeriod,
+    Wave,
+    freeze_component,
+    freeze_team,
+    wave_component,
+)
 from app.domain.workloads import Workload, WorkloadDependency, workload_component
 
 __all__ = [
@@ -27,15 +36,22 @@ __all__ = [
     "Component",
     "ComponentDependency",
     "Deployment",
+    "DeploymentWindow",
     "Entity",
     "Environment",
+    "FreezeOverride",
+    "FreezePeriod",
     "Incident",
     "Person",
     "Release",
     "ReleaseTrain",
     "Team",
     "Workload",
+    "Wave",
     "WorkloadDependency",
+    "freeze_component",
+    "freeze_team",
     "utcnow",
+    "wave_component",
     "workload_component",
 ]

@@ -33,7 +33,7 @@ def zones() -> frozenset[str]:
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str = "str"  # str int bool choice zone datetime date rrule roles ref refs
+    kind: str = "str"  # a key of _CONVERT below
     required: bool = True
     max_len: int = 200
     choices: Sequence[str] = ()
@@ -48,7 +48,7 @@ class Field:
         if raw is None or (isinstance(raw, str) and not raw.strip() and self.kind != "str"):
             if self.required:
                 raise Invalid("is required")
-            return [] if self.kind in ("refs", "roles") else None
+            return [] if self.kind in ("refs", "roles", "localdates") else None
         value = _CONVERT[self.kind](self, session, raw)
         if self.check is not None and value is not None:
             self.check(value)
@@ -60,6 +60,10 @@ class Field:
             return None if value is None else str(value.uuid)
         if self.kind == "refs":
             return sorted(str(t.uuid) for t in value)
+        if self.kind == "localdates":
+            return sorted(value or [])
+        if self.kind == "local":
+            return None if value is None else value.isoformat(timespec="minutes")
         if isinstance(value, datetime):
             return value.astimezone(UTC).isoformat()
         if isinstance(value, date):
@@ -132,6 +136,27 @@ def _datetime(_f: Field, _s: Session, raw: Any) -> datetime:
     return value.astimezone(UTC)
 
 
+def _local(_f: Field, _s: Session, raw: Any) -> datetime:
+    """Wall-clock time in the row's own zone: a zone here would be a contradiction."""
+    try:
+        value = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise Invalid(f"{raw!r} is not a local date and time (e.g. 2026-03-03 22:00)") from None
+    if value.tzinfo is not None:
+        raise Invalid(f"{raw!r} carries an offset; give the wall-clock time in the row's zone")
+    return value.replace(second=0, microsecond=0)
+
+
+def _localdates(f: Field, s: Session, raw: Any) -> list[str]:
+    items = raw.replace(";", ",").replace("\n", ",").split(",") if isinstance(raw, str) else raw
+    items = [i for i in items if not isinstance(i, str) or i.strip()]
+    found = []
+    for item in items:
+        text = item.isoformat() if isinstance(item, datetime) else str(item).strip()
+        found.append(_local(f, s, text).isoformat(timespec="minutes"))
+    return sorted(set(found))
+
+
 def _date(_f: Field, _s: Session, raw: Any) -> date:
     if isinstance(raw, datetime):
         return raw.date()
@@ -195,6 +220,8 @@ _CONVERT: dict[str, Callable[[Field, Session, Any], Any]] = {
     "choice": _choice,
     "zone": _zone,
     "datetime": _datetime,
+    "local": _local,
+    "localdates": _localdates,
     "date": _date,
     "rrule": _rrule,
     "roles": _roles,

@@ -25,15 +25,19 @@ from app.domain import (
     ComponentDependency,
     ContractConsumer,
     Deployment,
+    DeploymentWindow,
     Environment,
     FeatureFlag,
     FlagState,
+    FreezeOverride,
+    FreezePeriod,
     Incident,
     LibraryUsage,
     Person,
     Release,
     ReleaseTrain,
     Team,
+    Wave,
     Workload,
     WorkloadDependency,
     workload_component,
@@ -66,6 +70,10 @@ TABLES: dict[str, Any] = {
     "library_usages": LibraryUsage,
     "feature_flags": FeatureFlag,
     "flag_states": FlagState,
+    "deployment_windows": DeploymentWindow,
+    "freezes": FreezePeriod,
+    "freeze_overrides": FreezeOverride,
+    "waves": Wave,
 }
 
 
@@ -117,6 +125,9 @@ def test_counts_match_the_rows_and_the_small_scale(demo: tuple[Database, dict[st
     assert 2_000 <= counts["deployments"] <= 8_000
     assert counts["incidents"] == SMALL.incidents
     assert counts["approvals"] > 0
+    assert counts["deployment_windows"] == 2 * 2 + 2  # per train and production environment
+    assert counts["freezes"] == 4 and counts["freeze_overrides"] == 2
+    assert counts["waves"] > 0 and counts["waves"] % 3 == 0
 
 
 def test_every_class_tier_and_zone_is_present(demo: tuple[Database, dict[str, int]]) -> None:

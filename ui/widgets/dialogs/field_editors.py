@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTimeZone
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -71,6 +71,22 @@ class TextEditor(FieldEditor):
 
     def set_read_only(self, read_only: bool) -> None:
         self.edit.setReadOnly(read_only)
+
+
+class ListTextEditor(TextEditor):
+    """A short list typed as comma-separated text (e.g. skipped dates)."""
+
+    def __init__(self, field: Field, parent: QWidget | None = None) -> None:
+        super().__init__(field, blank_is_none=False, parent=parent)
+        self.edit.setMaxLength(4000)
+        self.edit.setPlaceholderText("e.g. 2026-12-22T22:00, 2026-12-29T22:00")
+
+    def value(self) -> list[str]:
+        text = self.edit.text().replace(";", ",")
+        return [item.strip() for item in text.split(",") if item.strip()]
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setText(", ".join(value or []))
 
 
 class IntEditor(FieldEditor):
@@ -300,6 +316,31 @@ class BoolEditor(FieldEditor):
         self.check.setChecked(bool(value))
 
 
+class LocalDateTimeEditor(FieldEditor):
+    """Wall-clock time in the row's own zone (picked in its zone field), so no zone here."""
+
+    def __init__(self, field: Field, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        self.edit = QDateTimeEdit(self)
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("yyyy-MM-dd HH:mm '(local)'")
+        now = datetime.now().replace(minute=0, second=0, microsecond=0)
+        self.edit.setDateTime(QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, 0)))
+        self._layout.addWidget(self.edit)
+        self._layout.addStretch(1)
+        self.setFocusProxy(self.edit)
+
+    def value(self) -> str:
+        d, t = self.edit.date(), self.edit.time()
+        return f"{d.year():04d}-{d.month():02d}-{d.day():02d}T{t.hour():02d}:{t.minute():02d}"
+
+    def set_value(self, value: Any) -> None:
+        if value is None:
+            return
+        v = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        self.edit.setDateTime(QDateTime(QDate(v.year, v.month, v.day), QTime(v.hour, v.minute)))
+
+
 def field_label(f: Field) -> str:
     return f.label or f.name.replace("_", " ").capitalize()
 
@@ -308,8 +349,10 @@ def same(field: Field, a: Any, b: Any) -> bool:
     """Whether two snapshot values mean the same thing (blank text and None are equal)."""
     if field.kind == "str":
         return (a or "") == (b or "")
-    if field.kind in ("refs", "roles"):
+    if field.kind in ("refs", "roles", "localdates"):
         return sorted(map(str, a or [])) == sorted(map(str, b or []))
+    if field.kind == "local" and a is not None and b is not None:
+        return datetime.fromisoformat(str(a)) == datetime.fromisoformat(str(b))
     if field.kind == "datetime" and a is not None and b is not None:
         return datetime.fromisoformat(str(a)) == datetime.fromisoformat(str(b))
     return bool(a == b)
@@ -346,4 +389,8 @@ def make_editor(
         return DateEditor(field, parent)
     if kind == "datetime":
         return DateTimeEditor(field, parent)
+    if kind == "local":
+        return LocalDateTimeEditor(field, parent)
+    if kind == "localdates":
+        return ListTextEditor(field, parent)
     return TextEditor(field, blank_is_none=not field.required and nullable, parent=parent)
