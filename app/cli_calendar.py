@@ -44,6 +44,10 @@ def register(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> tup
     conflicts.add_argument("--from", dest="start", metavar="DATE", help="default: today")
     conflicts.add_argument("--to", dest="end", metavar="DATE", help="default: 30 days on")
     conflicts.set_defaults(func=cmd_conflicts)
+    durations = csub.add_parser("durations", help="planned vs actual rollout time, last year")
+    common(durations)
+    durations.add_argument("--by", choices=("team", "component"), default="team")
+    durations.set_defaults(func=cmd_durations)
     return esub, isub
 
 
@@ -158,3 +162,33 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
             print(f"{c.severity:8} {c.reason}{free}")
         print(f"{len(conflicts)} conflicts, {len(blocking)} blocking", file=sys.stderr)
     return 1 if blocking else 0
+
+
+def cmd_durations(args: argparse.Namespace) -> int:
+    from app.services.deployments import variance_report
+
+    with _open(args) as db:
+        with db.read() as session:
+            teams, components = variance_report(session, datetime.now(UTC))
+    report = teams if args.by == "team" else components
+    rows = [
+        {
+            args.by: name,
+            "count": v.count,
+            "median_planned": round(v.median_planned, 1),
+            "median_actual": round(v.median_actual, 1),
+            "median_overrun": round(v.median_overrun, 1),
+            "p80_overrun": round(v.p80_overrun, 1),
+        }
+        for name, v in sorted(report.items())
+    ]
+    if args.json:
+        print(json.dumps({"by": args.by, "minutes": rows}, indent=2))
+        return 0
+    print(f"{args.by:<28} {'count':>6} {'planned':>8} {'actual':>8} {'overrun':>8} {'p80':>8}")
+    for r in rows:
+        print(
+            f"{r[args.by]:<28} {r['count']:>6} {r['median_planned']:>8} {r['median_actual']:>8} "
+            f"{r['median_overrun']:>+8} {r['p80_overrun']:>+8}"
+        )
+    return 0

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.base import Base, Entity, UTCDateTime
+from app.domain.catalog import Environment
+from app.domain.org import Person
+from app.domain.workloads import Workload
 
 
 class Deployment(Entity, Base):
@@ -21,6 +24,10 @@ class Deployment(Entity, Base):
     actual_start: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     actual_end: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     result: Mapped[str] = mapped_column(String(20), default="planned")
+
+    workload: Mapped[Workload] = relationship()
+    environment: Mapped[Environment] = relationship()
+    owner: Mapped[Person | None] = relationship()
 
 
 class Incident(Entity, Base):

@@ -386,11 +386,14 @@ def vtimezone(name: str, first_year: int, last_year: int) -> bytes:
 
     Each kind of change (same offsets, month, weekday and time) that repeats in consecutive
     years becomes one observance with a yearly RRULE, ending with UNTIL where the rule
-    changed; the last one is left open so open-ended series stay right.
+    changed; the last one is left open so open-ended series stay right. The rule is read
+    from _RULE_YEARS beyond `last_year` too: over fewer years "Sunday on or after the 2nd"
+    can look like "first Sunday".
     """
     tz = zone(name)
     begin = datetime(first_year - 1, 1, 1, tzinfo=UTC)
-    changes = _changes(tz, begin, datetime(last_year + 1, 1, 2, tzinfo=UTC))
+    horizon = last_year + _RULE_YEARS
+    changes = _changes(tz, begin, datetime(horizon + 1, 1, 2, tzinfo=UTC))
     lines = ["BEGIN:VTIMEZONE", f"TZID:{name}"]
     if not changes or changes[0].instant >= datetime(first_year, 1, 1, tzinfo=UTC) - _DAY:
         # Nothing changed the year before: state the offset in force from then on.
@@ -399,13 +402,15 @@ def vtimezone(name: str, first_year: int, last_year: int) -> bytes:
         label = begin.astimezone(tz).tzname() or _offset(offset)
         start = (begin + offset).replace(tzinfo=None)
         lines += _observance(daylight, start, offset, offset, label, "")
-    for run in _runs(changes, last_year):
-        lines += _run_lines(run, last_year)
+    for run in _runs(changes):
+        lines += _run_lines(run, horizon)
     lines.append("END:VTIMEZONE")
     return b"".join(_fold(line) for line in lines)
 
 
 _DAY = timedelta(days=1)
+_RULE_YEARS = 12
+"""Years in which a date has fallen on every weekday, leap years included."""
 
 
 def _changes(tz: tzinfo, begin: datetime, end: datetime) -> list[_Change]:
@@ -452,7 +457,7 @@ class _Run:
     high_day: int
 
 
-def _runs(changes: list[_Change], last_year: int) -> list[_Run]:
+def _runs(changes: list[_Change]) -> list[_Run]:
     """Group changes of one kind in consecutive years that one yearly rule describes."""
     open_runs: dict[object, _Run] = {}
     done: list[_Run] = []
@@ -483,7 +488,7 @@ def _ordinals(onset: datetime) -> set[int]:
     return fits
 
 
-def _run_lines(run: _Run, last_year: int) -> list[str]:
+def _run_lines(run: _Run, horizon: int) -> list[str]:
     first, last = run.changes[0], run.changes[-1]
     rule = ""
     if len(run.changes) > 1:
@@ -496,7 +501,7 @@ def _run_lines(run: _Run, last_year: int) -> list[str]:
             days = ",".join(str(d) for d in range(start, start + 7))
             by = f"BYMONTHDAY={days};BYDAY={weekday}"
         rule = f"FREQ=YEARLY;BYMONTH={first.onset.month};{by}"
-        if last.onset.year < last_year:
+        if last.onset.year < horizon:
             rule += f";UNTIL={_stamp(last.instant)}Z"
     return _observance(first.daylight, first.onset, first.before, first.after, first.name, rule)
 

@@ -429,7 +429,7 @@ def _deployment_query(after: datetime, before: datetime, filters: Filters) -> An
     return query
 
 
-def _components_of(session: Session, workload_ids: Iterable[int]) -> dict[int, list[str]]:
+def components_of(session: Session, workload_ids: Iterable[int]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = defaultdict(list)
     ids = sorted(set(workload_ids))
     for start in range(0, len(ids), 5000):
@@ -447,7 +447,7 @@ def _deployments(
     session: Session, after: datetime, before: datetime, filters: Filters
 ) -> list[DeploymentItem]:
     rows = session.execute(_deployment_query(after, before, filters)).all()
-    comps = _components_of(session, (r[1] for r in rows))
+    comps = components_of(session, (r[1] for r in rows))
     items = []
     for dep, wid, key, team, env, prod, owner, rel_uuid in rows:
         names = tuple(sorted(comps[wid]))
@@ -486,7 +486,7 @@ def _planned_slots(
         Deployment.actual_start.is_(None), Environment.is_production.is_(True)
     )
     rows = session.execute(query).all()
-    comps = _components_of(session, (r[1] for r in rows))
+    comps = components_of(session, (r[1] for r in rows))
     return [
         Slot(
             key=str(dep.uuid),
