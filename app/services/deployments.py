@@ -42,9 +42,7 @@ def _deployment_rules(_s: Session, dep: Any, _c: dict[str, Any]) -> list[FieldEr
         errors.append(FieldError("actual_end", "must be after the actual start"))
     env = dep.environment
     if env is not None and env.is_production and dep.owner is None:
-        errors.append(
-            FieldError("owner", f"a deployment to {env.name} needs a deployment owner")
-        )
+        errors.append(FieldError("owner", f"a deployment to {env.name} needs a deployment owner"))
     return errors
 
 
@@ -68,8 +66,15 @@ DEPLOYMENT = EntitySpec(
 def samples(session: Session, since: datetime) -> list[DurationSample]:
     """Finished production rollouts since `since`, one sample each."""
     rows = session.execute(
-        select(Deployment.id, Deployment.workload_id, Team.name, Deployment.planned_start,
-               Deployment.planned_end, Deployment.actual_start, Deployment.actual_end)  # fmt: skip
+        select(
+            Deployment.id,
+            Deployment.workload_id,
+            Team.name,
+            Deployment.planned_start,
+            Deployment.planned_end,
+            Deployment.actual_start,
+            Deployment.actual_end,
+        )  # fmt: skip
         .join(Workload, Workload.id == Deployment.workload_id)
         .join(Team, Team.id == Workload.team_id)
         .join(Environment, Environment.id == Deployment.environment_id)
@@ -150,4 +155,3 @@ def plan_deployment(
         },
     )
     return dep, basis
-
