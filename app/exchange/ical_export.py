@@ -77,23 +77,25 @@ def write_calendar(
     VTIMEZONEs must precede the events but depend on all of them, so events are spooled to
     an unnamed file beside `path`, then header and events go to a temporary file that
     replaces `path` only when complete: a failure (a full disk) or a cancel leaves any
-    existing file untouched and no partial one. `progress(count)` is called every
-    PROGRESS_STEP events and once with the total; returning False cancels.
+    existing file untouched and no partial one. `progress(count)` gets the number of events
+    taken from `events` every PROGRESS_STEP events and at the end; returning False cancels
+    (ExportCancelled).
     """
-    folder = path.parent
     writer = _Writer()
-    count = 0
-    with tempfile.TemporaryFile(dir=folder) as spool:
+    taken = written = 0
+    with tempfile.TemporaryFile(dir=path.parent) as spool:
         for event in events:
-            spool.write(writer.event(event))
-            count += 1
-            if progress is not None and count % PROGRESS_STEP == 0:
-                _report(progress, count)
-        if progress is not None and count % PROGRESS_STEP:
-            _report(progress, count)
+            chunk = writer.event(event)
+            spool.write(chunk)
+            taken += 1
+            written += bool(chunk)
+            if progress is not None and taken % PROGRESS_STEP == 0:
+                _report(progress, taken)
+        if progress is not None and taken % PROGRESS_STEP:
+            _report(progress, taken)
         spool.seek(0)
         _replace(path, lambda out: _assemble(out, writer.head(name), spool))
-    return count
+    return written
 
 
 def _report(progress: Callable[[int], bool], count: int) -> None:
@@ -165,11 +167,11 @@ class _Writer:
             lines.append(f"X-WR-TIMEZONE:{next(iter(self.zones))}")
         head = b"".join(_fold(line) for line in lines)
         this_year = datetime.now(UTC).year
-        for name_ in sorted(self.years):
-            first, last = self.years[name_]
-            if name_ in self.open_ended:  # tzdata knows rule changes up to about now
+        for tz_name in sorted(self.years):
+            first, last = self.years[tz_name]
+            if tz_name in self.open_ended:  # tzdata knows rule changes up to about now
                 last = max(last, this_year + 1)
-            head += vtimezone(name_, first, last)
+            head += vtimezone(tz_name, first, last)
         return head
 
     def event(self, e: CalendarEvent) -> bytes:
@@ -391,6 +393,9 @@ def vtimezone(name: str, first_year: int, last_year: int) -> bytes:
     can look like "first Sunday".
     """
     tz = zone(name)
+    # Before 1900 zones keep local mean time; past 2100 the last rule simply continues.
+    first_year = min(max(first_year, 1900), 2100)
+    last_year = min(max(last_year, first_year), 2100)
     begin = datetime(first_year - 1, 1, 1, tzinfo=UTC)
     horizon = last_year + _RULE_YEARS
     changes = _changes(tz, begin, datetime(horizon + 1, 1, 2, tzinfo=UTC))
@@ -398,7 +403,7 @@ def vtimezone(name: str, first_year: int, last_year: int) -> bytes:
     if not changes or changes[0].instant >= datetime(first_year, 1, 1, tzinfo=UTC) - _DAY:
         # Nothing changed the year before: state the offset in force from then on.
         offset = begin.astimezone(tz).utcoffset() or timedelta()
-        daylight = bool(begin.astimezone(tz).dst())
+        daylight = (begin.astimezone(tz).dst() or timedelta()) > timedelta()
         label = begin.astimezone(tz).tzname() or _offset(offset)
         start = (begin + offset).replace(tzinfo=None)
         lines += _observance(daylight, start, offset, offset, label, "")
@@ -416,9 +421,10 @@ _RULE_YEARS = 12
 def _changes(tz: tzinfo, begin: datetime, end: datetime) -> list[_Change]:
     """Every change of offset or of daylight saving in [begin, end), found day by day."""
 
-    def state(t: datetime) -> tuple[timedelta, bool]:
+    def state(t: datetime) -> tuple[timedelta, int]:
         local = t.astimezone(tz)
-        return local.utcoffset() or timedelta(), bool(local.dst())
+        saving = local.dst() or timedelta()
+        return local.utcoffset() or timedelta(), (saving > timedelta()) - (saving < timedelta())
 
     found = []
     t, current = begin, state(begin)
@@ -441,7 +447,9 @@ def _changes(tz: tzinfo, begin: datetime, end: datetime) -> list[_Change]:
                     instant=high,
                     before=current[0],
                     after=then[0],
-                    daylight=then[1],
+                    # Ireland's winter is "negative" saving: call its summer the daylight
+                    # part, as Windows and most clients expect the larger offset there.
+                    daylight=then[1] > 0 or (then[1] == 0 and current[1] < 0),
                     name=local.tzname() or _offset(then[0]),
                 )
             )
@@ -502,7 +510,9 @@ def _run_lines(run: _Run, horizon: int) -> list[str]:
             by = f"BYMONTHDAY={days};BYDAY={weekday}"
         rule = f"FREQ=YEARLY;BYMONTH={first.onset.month};{by}"
         if last.onset.year < horizon:
-            rule += f";UNTIL={_stamp(last.instant)}Z"
+            # A day past the last change: some readers (dateutil's tzical) compare UNTIL
+            # with the local onset, and the next change of this kind is a year away.
+            rule += f";UNTIL={_stamp(last.instant + _DAY)}Z"
     return _observance(first.daylight, first.onset, first.before, first.after, first.name, rule)
 
 

@@ -106,7 +106,7 @@ def _check_terminates(body: str) -> None:
     """
     parts = dict(p.split("=", 1) for p in body.split(";") if "=" in p)
     interval = parts.get("INTERVAL", "1")
-    if interval.isdigit() and int(interval) < 1:
+    if interval.lstrip("+-").isdigit() and int(interval) < 1:
         raise ValueError("INTERVAL must be a positive integer")
     setpos = parts.get("BYSETPOS", "")
     freq = parts.get("FREQ", "")
@@ -203,15 +203,7 @@ _DAYS = {
     "SU": "Sunday",
 }
 _WEEKDAYS = list(_DAYS.values())
-_ORDINAL = {
-    1: "first",
-    2: "second",
-    3: "third",
-    4: "fourth",
-    5: "fifth",
-    -1: "last",
-    -2: "second last",
-}
+_ORDINAL = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
 _UNITS = {
     "SECONDLY": "second",
     "MINUTELY": "minute",
@@ -265,7 +257,8 @@ def describe(schedule: LocalSchedule) -> str:
         until = parts["UNTIL"][:8]
         text += f", until {until[:4]}-{until[4:6]}-{until[6:8]}"
     if schedule.exdates:
-        text += f", except {len(schedule.exdates)} date{'s' if len(schedule.exdates) > 1 else ''}"
+        n = len(schedule.exdates)
+        return f"{text} {span} {schedule.zone}, except {n} date{'s' if n > 1 else ''}"
     return f"{text} {span} {schedule.zone}"
 
 

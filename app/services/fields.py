@@ -48,6 +48,8 @@ class Field:
         if raw is None or (isinstance(raw, str) and not raw.strip() and self.kind != "str"):
             if self.required:
                 raise Invalid("is required")
+            if self.kind == "rrule":
+                return ""  # no rule: it happens once
             return [] if self.kind in ("refs", "roles", "localdates") else None
         value = _CONVERT[self.kind](self, session, raw)
         if self.check is not None and value is not None:

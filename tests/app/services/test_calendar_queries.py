@@ -438,7 +438,7 @@ def test_items_describe_themselves_and_the_range(world: World) -> None:
     )
     (win,) = [w for w in plan.data.windows if w.key == window]
     assert win.environment == "production" and win.zone == "Europe/Berlin"
-    assert win.plain == "every Tuesday, except 1 date 22:00–02:00 Europe/Berlin"
+    assert win.plain == "every Tuesday 22:00–02:00 Europe/Berlin, except 1 date"
     # May 4, 11 and 25 (the 18th is skipped, April 27 is before the range), 22:00 CEST
     assert [o.start for o in win.occurrences] == [
         datetime(2027, 5, d, 20, 0, tzinfo=UTC) for d in (4, 11, 25)
