@@ -76,13 +76,14 @@ def cmd_lint(_args: list[str]) -> int:
 
 
 def cmd_bench(args: list[str]) -> int:
-    """Start-up, scrolling and generation; then the dependency matrix and order benchmarks.
+    """Start-up, scrolling and generation; then the dependency matrix, order and calendar ones.
     The generated demo databases are kept in .bench/ and reused by later runs."""
     cache = ROOT / ".bench"
     steps = [
         [str(PY), "-m", "tests.bench", "--db-dir", str(cache), *args],
         [str(PY), "-m", "tests.bench.matrix_paint"],
         [str(PY), "-m", "tests.bench.deps_order", "--db", str(cache / "demo-large-seed7.db")],
+        [str(PY), "-m", "tests.bench.calendar", "--dir", str(cache)],
     ]
     return max(run(step, QT_QPA_PLATFORM="offscreen") for step in steps)
 

@@ -259,6 +259,7 @@ class ConflictChecker:
             self._waves_by_release[wave.release].append(wave)
         self._base = _World(self)
         self._slot_cache: dict[str, list[Conflict]] = {}
+        self._with_next_free = True
         self._wave_cache: dict[str, list[Conflict]] | None = None
 
     # -- public -------------------------------------------------------------------------------
@@ -287,19 +288,38 @@ class ConflictChecker:
                 found.extend(self._wave_cache.get(wave.key, ()))
         return _ordered(found)
 
-    def what_if(self, moved: Sequence[Slot], waves: Sequence[WaveSpan] = ()) -> list[Conflict]:
+    def what_if(
+        self, moved: Sequence[Slot], waves: Sequence[WaveSpan] = (), *, limit: int | None = None
+    ) -> list[Conflict]:
         """Conflicts the moved slots and waves take part in, had they replaced their namesakes.
 
         That is each conflict whose subject moved, plus the one-sided kinds (provider after
         consumer, wave bake) whose other side moved, so dragging a provider past its consumer
         shows up; the result equals what a fresh checker over the changed calendar reports for
         them. Nothing is expanded or indexed again: the moved slots are compared one by one.
+
+        With `limit` (a preview while dragging) the search stops once that many conflicts are
+        found and leaves `next_free` empty: the pointer needs the first reasons and whether
+        anything blocks, at once, not every detail of a release of 1,600 rollouts.
         """
+        if limit is not None:
+            self._with_next_free = False
+            try:
+                return self._what_if(moved, waves, limit)
+            finally:
+                self._with_next_free = True
+        return self._what_if(moved, waves, None)
+
+    def _what_if(
+        self, moved: Sequence[Slot], waves: Sequence[WaveSpan], limit: int | None
+    ) -> list[Conflict]:
         world = _World(self, moved)
         moved_keys = world.hidden
         found: list[Conflict] = []
         for slot in world.extra.values():
             found.extend(self._slot_conflicts(slot, world))
+            if limit is not None and len(found) >= limit:
+                return _ordered(found)[:limit]
         consumers: dict[str, Slot] = {}
         for slot in world.extra.values():
             if slot.release is None:
@@ -322,7 +342,7 @@ class ConflictChecker:
                 for c in self._wave_conflicts(group)
                 if c.subject in moved_waves or c.other in moved_waves
             )
-        return _ordered(found)
+        return _ordered(found)[:limit]
 
     def next_free(self, slot: Slot) -> datetime | None:
         """Earliest start at or after the slot's, same length, with no blocking conflict.
@@ -415,6 +435,8 @@ class ConflictChecker:
         free: list[datetime | None] = []
 
         def next_free() -> datetime | None:
+            if not self._with_next_free:
+                return None
             if not free:
                 free.append(self._next_free(slot, slot.start, world))
             return free[0]
@@ -454,13 +476,20 @@ class ConflictChecker:
         if lines and self._covered_until(slot.environment, slot.start, slot.end) < slot.end:
             found.append(self._outside_window(slot, lines, where, next_free()))
 
+        clashes: dict[str, list[Slot]] = defaultdict(list)
         for kind, other in sorted(world.clashes(slot, slot.start, slot.end), key=_clash_order):
-            there = f"{other.label} ({span(other.start, other.end)})"
+            clashes[kind].append(other)
+        for kind, others in sorted(clashes.items()):
+            first = others[0]
+            there = f"{first.label} ({span(first.start, first.end)})"
             if kind == COMPONENT_OVERLAP:
-                shared = ", ".join(sorted(slot.components & other.components))
+                shared = ", ".join(sorted(slot.components & first.components))
                 reason = f"{where} overlaps {there} on {shared} in {slot.environment}"
             else:
                 reason = f"{slot.owner} is booked for both {where} and {there}"
+            if len(others) > 1:
+                more = len(others) - 1
+                reason += f", and {more} other deployment{'s' if more > 1 else ''}"
             found.append(
                 Conflict(
                     kind,
@@ -470,8 +499,9 @@ class ConflictChecker:
                     reason,
                     slot.start,
                     slot.end,
-                    other.key,
+                    first.key,
                     next_free(),
+                    {"others": ",".join(o.key for o in others)},
                 )
             )
 
@@ -548,30 +578,37 @@ class ConflictChecker:
                 late.append(other)
         if not late:
             return []
-        free = self._next_free(slot, max(other.end for other in late), world)
-        found = []
-        for other in sorted(late, key=lambda o: o.key):
-            if others is not None and other.key not in others:
-                continue
-            consumer, provider = min((c, p) for c, p in wanted if p in other.components)
-            reason = (
-                f"{slot.label} deploys consumer {consumer} at {when(slot.start)}, before "
-                f"{other.label} has finished deploying its provider {provider} at {when(other.end)}"
+        if others is not None and not any(o.key in others for o in late):
+            return []
+        late.sort(key=lambda o: o.key)
+        free = (
+            self._next_free(slot, max(other.end for other in late), world)
+            if self._with_next_free
+            else None
+        )
+        first = late[0]
+        consumer, provider = min((c, p) for c, p in wanted if p in first.components)
+        reason = (
+            f"{slot.label} deploys consumer {consumer} at {when(slot.start)}, before "
+            f"{first.label} has finished deploying its provider {provider} at {when(first.end)}"
+        )
+        if len(late) > 1:
+            more = len(late) - 1
+            reason += f", and {more} other provider deployment{'s' if more > 1 else ''}"
+        return [
+            Conflict(
+                PROVIDER_AFTER_CONSUMER,
+                BLOCKING,
+                slot.key,
+                slot.label,
+                reason,
+                slot.start,
+                slot.end,
+                first.key,
+                free,
+                {"others": ",".join(o.key for o in late)},
             )
-            found.append(
-                Conflict(
-                    PROVIDER_AFTER_CONSUMER,
-                    BLOCKING,
-                    slot.key,
-                    slot.label,
-                    reason,
-                    slot.start,
-                    slot.end,
-                    other.key,
-                    free,
-                )
-            )
-        return found
+        ]
 
     def _wave_conflicts(self, waves: Sequence[WaveSpan]) -> list[Conflict]:
         """Each wave starting before every wave at the previous position has ended and baked."""

@@ -59,6 +59,8 @@ from app.services.calendar_data import (
 )
 
 HORIZON = timedelta(days=90)
+PREVIEW = 25
+"""Conflicts a drag preview gathers before it stops looking (see `ConflictChecker.what_if`)."""
 PAD = timedelta(days=1)
 
 
@@ -72,10 +74,11 @@ class CalendarPlan:
     waves_by_release: dict[str, list[WaveSpan]]
 
     def what_if_release(
-        self, release_key: str, new_start: datetime, new_end: datetime
+        self, release_key: str, new_start: datetime, new_end: datetime, limit: int | None = PREVIEW
     ) -> list[Conflict]:
         """Conflicts the release would have with its window at [new_start, new_end): its own
-        window, its waves and its planned deployments, all shifted by the start's delta."""
+        window, its waves and its planned deployments, all shifted by the start's delta. By
+        default a preview: the first `PREVIEW` conflicts, without next free slots."""
         current = self.release_slots.get(release_key)
         if current is None:
             return []
@@ -89,16 +92,20 @@ class CalendarPlan:
             replace(s, start=s.start + delta, end=s.end + delta)
             for s in self.planned_by_release.get(release_key, [])
         ]
-        found = self.releases.what_if([moved])
-        found += self.deployments.what_if(slots, waves)
+        found = self.releases.what_if([moved], limit=limit)
+        if limit is None or len(found) < limit:
+            rest = None if limit is None else limit - len(found)
+            found += self.deployments.what_if(slots, waves, limit=rest)
         return sorted(found, key=lambda c: (c.start, c.kind, c.subject))
 
-    def what_if_wave(self, wave_key: str, new_start: datetime, new_end: datetime) -> list[Conflict]:
+    def what_if_wave(
+        self, wave_key: str, new_start: datetime, new_end: datetime, limit: int | None = PREVIEW
+    ) -> list[Conflict]:
         for waves in self.waves_by_release.values():
             for wave in waves:
                 if wave.key == wave_key:
                     moved = replace(wave, start=new_start, end=new_end)
-                    return self.deployments.what_if([], [moved])
+                    return self.deployments.what_if([], [moved], limit=limit)
         return []
 
 

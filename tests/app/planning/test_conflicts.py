@@ -518,12 +518,17 @@ def test_what_if_equals_a_fresh_checker_over_the_moved_calendar(
     after = [s for s in slots if s.key not in moves] + moved
     after_waves = [w for w in waves if w.key not in wave_moves] + moved_waves
     fresh = calendar(after, after_waves)
-    expected = [
-        c
-        for c in fresh.check()
-        if c.subject in moved_keys or (c.kind in ONE_SIDED and c.other in moved_keys)
-    ]
+
+    def involves_moved(c: Conflict) -> bool:
+        others = {c.other, *c.details.get("others", "").split(",")}
+        return c.subject in moved_keys or (c.kind in ONE_SIDED and bool(others & moved_keys))
+
+    expected = [c for c in fresh.check() if involves_moved(c)]
     assert found == expected
+    limited = checker.what_if(moved, moved_waves, limit=2)
+    assert len(limited) <= 2 and bool(limited) == bool(found)
+    assert all(c.next_free is None for c in limited if c.kind != WAVE_BAKE)
+    assert {(c.kind, c.subject) for c in limited} <= {(c.kind, c.subject) for c in found}
     assert checker.check() == calendar(slots, waves).check()
 
 
