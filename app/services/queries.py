@@ -273,7 +273,7 @@ class Choice:
 
 def choices(session: Session, what: str) -> list[Choice]:
     """(uuid, label) lists for pickers: teams, people, components, releases, trains."""
-    from app.domain import ReleaseTrain
+    from app.domain import Deployment, Environment, FreezePeriod, ReleaseTrain
 
     table: dict[str, tuple[Any, Any, Any]] = {
         "team": (Team, Team.name, Team.name),
@@ -281,6 +281,10 @@ def choices(session: Session, what: str) -> list[Choice]:
         "component": (Component, Component.name, Component.name),
         "release": (Release, Release.name, Release.window_start.desc()),
         "release train": (ReleaseTrain, ReleaseTrain.name, ReleaseTrain.name),
+        "environment": (Environment, Environment.name, Environment.position),
+        "freeze": (FreezePeriod, FreezePeriod.name, FreezePeriod.name),
+        "deployment": (Deployment, Deployment.uuid, Deployment.planned_start),
+        "workload": (Workload, Workload.key, Workload.key_sort),
     }
     model, label, order = table[what]
     rows = session.execute(select(model.uuid, label).order_by(order)).all()

@@ -1,0 +1,152 @@
+"""Undoable calendar edits beyond plain field changes: moving a release with its plan, and
+requesting or deciding a freeze override.
+
+Moving a release shifts its code freeze, waves and unstarted deployments in one audited
+service call; undo is the same call back to the old window, expecting the version the redo
+left, so someone else's edit in between is a conflict the user hears about, not an overwrite.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.domain.enums import Role
+from app.services import crud
+from app.services.actor import Actor
+from app.services.calendar import (
+    APPROVERS,
+    OVERRIDE,
+    decide_override,
+    move_release,
+    request_override,
+)
+from app.services.releases import RELEASE
+from ui.context import AppContext
+from ui.undo import Reporter, ServiceCommand
+from ui.views.calendar.zones import span_text
+
+
+class MoveReleaseCommand(ServiceCommand):
+    def __init__(
+        self,
+        ctx: AppContext,
+        release_uuid: str,
+        version: int,
+        old: tuple[datetime, datetime],
+        new: tuple[datetime, datetime],
+        *,
+        title: str,
+        zone: str = "UTC",
+        report: Reporter | None = None,
+    ) -> None:
+        resized = old[0] == new[0]
+        verb = "Resize" if resized else "Move"
+        text = f"{verb} release {title} to {span_text(new[0], new[1], zone)}"
+        super().__init__(ctx, RELEASE, release_uuid, text, report)
+        self.old = old
+        self.new = new
+        self.version = version
+
+    def _go(self, span: tuple[datetime, datetime]) -> None:
+        version = self.version
+        self.version = self._write(
+            lambda s, a: move_release(s, a, self.uuid, version, span[0], span[1]).version
+        )
+
+    def _forward(self) -> None:
+        self._go(self.new)
+
+    def _backward(self) -> None:
+        self._go(self.old)
+
+
+REQUESTERS = (Role.COORDINATOR, Role.ADMIN, Role.OPERATIONS)
+"""Who may ask for an override (`request_override` checks the same), so the button says so
+before the service has to refuse."""
+
+
+class RequestOverrideCommand(ServiceCommand):
+    """Undo withdraws the request (deletes it); redo files it again under the same UUID."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        freeze_uuid: str,
+        subject_uuid: str,
+        justification: str,
+        expires_at: datetime,
+        *,
+        title: str,
+        report: Reporter | None = None,
+    ) -> None:
+        super().__init__(ctx, OVERRIDE, "", f"Request override of {title}", report)
+        self.freeze_uuid = freeze_uuid
+        self.subject_uuid = subject_uuid
+        self.justification = justification
+        self.expires_at = expires_at
+        self._snapshot: dict[str, Any] | None = None
+
+    def _forward(self) -> None:
+        if self._snapshot is not None:
+            self._restore(self._snapshot)
+            return
+
+        def work(s: Session, a: Actor) -> tuple[str, int]:
+            found = request_override(
+                s, a, self.freeze_uuid, self.subject_uuid, self.justification, self.expires_at
+            )
+            return str(found.uuid), int(found.version)
+
+        self.uuid, version = self._write(work)
+        self.version = version
+
+    def _backward(self) -> None:
+        self._snapshot = self._delete()
+
+
+DECIDERS = frozenset(APPROVERS)
+
+
+class DecideOverrideCommand(ServiceCommand):
+    """Undo reopens the request (an audited "reopen"); redo decides it again."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        override_uuid: str,
+        version: int,
+        approve: bool,
+        reason: str,
+        *,
+        title: str,
+        report: Reporter | None = None,
+    ) -> None:
+        verb = "Approve" if approve else "Reject"
+        super().__init__(ctx, OVERRIDE, override_uuid, f"{verb} override of {title}", report)
+        self.approve = approve
+        self.reason = reason
+        self.version = version
+
+    def _forward(self) -> None:
+        self.version = self._write(
+            lambda s, a: decide_override(s, a, self.uuid, self.approve, self.reason).version
+        )
+
+    def _backward(self) -> None:
+        reopened = {
+            "status": "requested",
+            "decided_by": None,
+            "decided_at": None,
+            "decision_reason": "",
+        }
+        version = self.version
+        self.version = self._write(
+            lambda s, a: (
+                crud.update(
+                    s, a, OVERRIDE, self.uuid, version, reopened, action="reopen", roles=DECIDERS
+                ).version
+            )
+        )
