@@ -344,6 +344,13 @@ class ConflictChecker:
             )
         return _ordered(found)[:limit]
 
+    def warm(self, after: datetime, before: datetime) -> None:
+        """Expand every window and freeze over the range a drag may reach (the range plus the
+        horizon either side), so the first mouse move costs what the later ones do."""
+        low, high = after - self.horizon, before + 2 * self.horizon
+        for _, line in (*self._windows, *self._freezes):
+            line.overlapping(low, high)
+
     def next_free(self, slot: Slot) -> datetime | None:
         """Earliest start at or after the slot's, same length, with no blocking conflict.
 

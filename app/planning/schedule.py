@@ -98,6 +98,18 @@ PROVIDER_AFTER_CONSUMER = "provider_after_consumer"
 NO_OWNER = "no_owner"
 WAVE_BAKE = "wave_bake"
 
+KIND_TITLES = {
+    HARD_FREEZE: "Hard freeze",
+    SOFT_FREEZE: "Soft freeze",
+    OUTSIDE_WINDOW: "Outside windows",
+    COMPONENT_OVERLAP: "Same component",
+    OWNER_DOUBLE_BOOKED: "Owner double-booked",
+    PROVIDER_AFTER_CONSUMER: "Provider after consumer",
+    NO_OWNER: "No owner",
+    WAVE_BAKE: "Wave not baked",
+}
+"""Each kind in a few words, for lists where the reason does not fit."""
+
 BLOCKING = "blocking"
 WARNING = "warning"
 

@@ -1,6 +1,7 @@
 """Use cases: the only code that writes. Every call takes a session and the acting person."""
 
 from app.services.approvals import APPROVAL
+from app.services.calendar import DEPLOYMENT_WINDOW, FREEZE, OVERRIDE, WAVE
 from app.services.catalog import COMPONENT, COMPONENT_DEPENDENCY, ENVIRONMENT
 from app.services.crud import EntitySpec
 from app.services.org import PERSON, TEAM
@@ -19,6 +20,10 @@ SPECS: dict[str, EntitySpec] = {
         RELEASE,
         WORKLOAD,
         APPROVAL,
+        DEPLOYMENT_WINDOW,
+        FREEZE,
+        WAVE,
+        OVERRIDE,
     )
 }
 

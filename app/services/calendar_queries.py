@@ -44,6 +44,7 @@ from app.domain import (
 )
 from app.domain.enums import DependencyKind
 from app.planning.conflicts import ConflictChecker
+from app.planning.durations import Variance, variance, variance_by_team
 from app.planning.recurrence import describe, occurrences
 from app.planning.schedule import Conflict, Freeze, Override, Slot, WaveSpan, Window
 from app.services.calendar import schedule_of
@@ -153,8 +154,11 @@ def load_calendar(
         release_slots.values(), window_rules, freeze_rules, (), (), override_rules, HORIZON
     )
     conflicts = deployment_checker.check(after, before) + release_checker.check(after, before)
+    for checker in (deployment_checker, release_checker):
+        checker.warm(after, before)
     conflicts.sort(key=lambda c: (c.start, c.kind, c.subject))
     shown_waves = [w for w in waves if w.start < before and w.end > after]
+    durations = _durations(session)
     if filters != Filters():
         keys = {r.key for r in releases}
         shown_waves = [w for w in shown_waves if w.release in keys]
@@ -171,11 +175,25 @@ def load_calendar(
         overrides=overrides,
         conflicts=conflicts,
         team_zones=team_zones,
+        durations=durations,
     )
     return CalendarPlan(
         data, deployment_checker, release_checker, release_slots, dict(by_release),
         dict(waves_by_release),
     )  # fmt: skip
+
+
+DURATION_HISTORY = timedelta(days=182)
+
+
+def _durations(session: Session) -> dict[str, Variance]:
+    from app.services.deployments import samples
+
+    history = samples(session, datetime.now(UTC) - DURATION_HISTORY, with_components=False)
+    found = variance_by_team(history)
+    if history:
+        found[""] = variance(history)
+    return found
 
 
 def _shows(rel: ReleaseItem, after: datetime, before: datetime) -> bool:

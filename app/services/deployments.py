@@ -63,8 +63,21 @@ DEPLOYMENT = EntitySpec(
 )
 
 
-def samples(session: Session, since: datetime) -> list[DurationSample]:
-    """Finished production rollouts since `since`, one sample each."""
+DEPLOYMENT_SCHEDULE = EntitySpec(
+    Deployment,
+    "deployment",
+    [f for f in DEPLOYMENT.fields if f.name not in ("workload", "environment")],
+    checks=[_deployment_rules],
+)
+"""What the calendar edits on a deployment: who, when, and what happened; its workload and
+environment are fixed once it is planned."""
+
+
+def samples(
+    session: Session, since: datetime, *, with_components: bool = True
+) -> list[DurationSample]:
+    """Finished production rollouts since `since`, one sample each (without their components
+    when only per-team figures are wanted: reading them costs more than the rest)."""
     rows = session.execute(
         select(
             Deployment.id,
@@ -84,7 +97,7 @@ def samples(session: Session, since: datetime) -> list[DurationSample]:
             Deployment.actual_end.is_not(None),
         )
     ).all()
-    comps = components_of(session, (r[1] for r in rows))
+    comps = components_of(session, (r[1] for r in rows)) if with_components else {}
     found = []
     for _id, wid, team, ps, pe, start, end in rows:
         if start is None or end is None:
@@ -92,7 +105,7 @@ def samples(session: Session, since: datetime) -> list[DurationSample]:
         found.append(
             DurationSample(
                 team=team,
-                components=tuple(sorted(comps[wid])),
+                components=tuple(sorted(comps.get(wid, ()))),
                 planned_minutes=(pe - ps).total_seconds() / 60,
                 actual_minutes=(end - start).total_seconds() / 60,
             )

@@ -286,7 +286,7 @@ def test_a_deployment_in_a_hard_freeze_is_listed_and_activating_it_picks_it(
     assert conflict.severity == BLOCKING and "Quarter close" in conflict.reason
     row = model.row_of(world.in_freeze)
     text = model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
-    assert text.startswith("Blocking: PAY-2 → production") and "Next free:" in text
+    assert text.startswith("Blocking: Hard freeze: PAY-2 → production") and "Next free:" in text
     view.go_to(date(2027, 1, 5))  # somewhere else entirely
     view.show_conflict(conflict)
     assert view.selected == Ref(DEPLOYMENT, world.in_freeze)
@@ -732,3 +732,36 @@ def test_presentation_font_enlarges_the_calendar(
     view.setFont(font)
     large = view.month.item_rect(release)
     assert small is not None and large is not None and large.height() > small.height()
+
+
+def test_a_deployment_opens_for_its_owner_and_times_and_undo_restores_them(
+    seeded: Org,
+    ctx: Any,
+    world: World,
+    open_view: Callable[..., CalendarView],
+    qtbot: Any,
+    messages: Messages,
+) -> None:
+    view = open_view(ctx)
+    ref = Ref(DEPLOYMENT, world.in_freeze)
+    view.select(ref)
+    assert "Planned length" in view.details_panel.body_text()
+    view.edit_selected()
+    dialog = view.dialog
+    assert dialog is not None and set(dialog.editors) == {  # type: ignore[attr-defined]
+        "owner", "planned_start", "planned_end", "actual_start", "actual_end", "result"
+    }  # fmt: skip
+    before = view.index.deployments[world.in_freeze].planned_end  # type: ignore[union-attr]
+    later = before + timedelta(minutes=30)
+    dialog.editors["planned_end"].set_value(later.isoformat())  # type: ignore[attr-defined]
+    with qtbot.waitSignal(view.loaded, timeout=15000):
+        dialog.accept()  # type: ignore[attr-defined]
+    settle(view, qtbot)
+    assert view.index is not None and view.index.deployments[world.in_freeze].planned_end == later
+    ctx.undo_stack.undo()
+    settle(view, qtbot)
+    assert view.index.deployments[world.in_freeze].planned_end == before
+    view.select(ref)
+    view.delete_selected()
+    assert not messages.texts("question")  # a deployment is a record: no delete
+    assert audit_ok(seeded)

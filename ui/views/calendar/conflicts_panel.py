@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.planning.schedule import BLOCKING, Conflict
+from app.planning.schedule import BLOCKING, KIND_TITLES, Conflict
 from ui.views.calendar import paint
 from ui.views.calendar.zones import when
 
@@ -77,11 +77,12 @@ class ConflictListModel(QAbstractListModel):
             return None
         conflict = self._rows[index.row()]
         word = "Blocking" if conflict.severity == BLOCKING else "Warning"
+        kind = KIND_TITLES.get(conflict.kind, conflict.kind)
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{word}: {conflict.label}"
+            return f"{word}: {kind}: {conflict.label}"
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             free = next_free_text(conflict, self.zone)
-            return f"{word}: {conflict.label}\n{conflict.reason}\n{free}"
+            return f"{word}: {kind}: {conflict.label}\n{conflict.reason}\n{free}"
         if role == CONFLICT_ROLE:
             return conflict
         if role == NEXT_FREE_ROLE:
@@ -125,7 +126,8 @@ class ConflictDelegate(QStyledItemDelegate):
         x += size + 6
         word = "Blocking" if blocking else "Warning"
         top = QRectF(x, rect.top() + 5, rect.right() - x - 6, line)
-        paint.text_in(p, top, f"{word} · {conflict.label}", text, bold)
+        kind = KIND_TITLES.get(conflict.kind, conflict.kind)
+        paint.text_in(p, top, f"{word} · {kind} · {conflict.label}", text, bold)
         reason = QRectF(x, top.bottom() + 1, top.width(), line)
         paint.text_in(p, reason, conflict.reason, text, font)
         free = QRectF(x, reason.bottom() + 1, top.width(), line)

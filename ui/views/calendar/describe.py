@@ -142,6 +142,7 @@ def details(index: CalendarIndex, ref: Ref, zone: str) -> Details | None:
         if release.teams:
             facts.append(("Teams", ", ".join(release.teams)))
         facts.append(("Workloads", str(release.workloads)))
+        facts += _rollout_times(index, release.teams)
         conflicts = list(index.release_conflicts.get(ref.key, []))
     elif ref.kind == WAVE:
         wave = index.waves[ref.key]
@@ -164,6 +165,9 @@ def details(index: CalendarIndex, ref: Ref, zone: str) -> Details | None:
             facts.append(("Actual", span_text(dep.actual_start, end, zone) + f" · {dep.result}"))
         facts.append(("Local times", zones_line(dep.planned_start, zones)))
         facts.append(("Owner", dep.owner or "nobody yet"))
+        minutes = round((dep.planned_end - dep.planned_start).total_seconds() / 60)
+        facts.append(("Planned length", f"{minutes} min"))
+        facts += _rollout_times(index, (dep.team,) if dep.team else ())
         if dep.components:
             facts.append(("Components", ", ".join(dep.components)))
         owner = index.releases.get(dep.release or "")
@@ -191,7 +195,28 @@ def details(index: CalendarIndex, ref: Ref, zone: str) -> Details | None:
         if first is not None:
             facts.append(("Shown", span_text(first[0], first[1], zone)))
             facts.append(("Local times", zones_line(first[0], zones)))
+        facts += _rollout_times(index, ("",))
     return Details(ref, title, kind, facts, conflicts, overrides)
+
+
+MAX_TEAMS = 4
+
+
+def _rollout_times(index: CalendarIndex, teams: tuple[str, ...]) -> list[tuple[str, str]]:
+    """How long production rollouts really take (last half year), to size a window by."""
+    lines = []
+    for team in teams[:MAX_TEAMS]:
+        v = index.data.durations.get(team)
+        if v is None:
+            continue
+        who = f"{team}: " if team else "All teams: "
+        lines.append(
+            f"{who}median {v.median_actual:.0f} min actual vs {v.median_planned:.0f} planned, "
+            f"80th-percentile overrun {v.p80_overrun:+.0f} min ({v.count} rollouts)"
+        )
+    if len(teams) > MAX_TEAMS:
+        lines.append(f"… and {len(teams) - MAX_TEAMS} more teams")
+    return [("Rollout time", "\n".join(lines))] if lines else []
 
 
 def _waves(index: CalendarIndex, release: str, zone: str) -> str:

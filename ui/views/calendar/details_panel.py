@@ -150,9 +150,9 @@ class DetailsPanel(QWidget):
         return value if isinstance(value, OverrideItem) else None
 
     def _update_buttons(self) -> None:
-        editable = self.details is not None and self.details.ref.kind != DEPLOYMENT
-        for button in (self.edit_button, self.delete_button):
-            button.setVisible(editable)
+        editable = self.details is not None
+        self.edit_button.setVisible(editable)
+        self.delete_button.setVisible(editable and self.details.ref.kind != DEPLOYMENT)
         self.edit_button.setText("Edit…" if self.can_edit else "View…")
         self.delete_button.setEnabled(editable and self.can_edit)
         self.request_button.setEnabled(self.can_request)
@@ -174,7 +174,7 @@ class DetailsPanel(QWidget):
 def _body_html(details: Details) -> str:
     rows = "".join(
         f"<tr><td style='padding-right:10px; vertical-align:top'><b>{html.escape(label)}</b>"
-        f"</td><td>{html.escape(text)}</td></tr>"
+        f"</td><td>{html.escape(text).replace(chr(10), '<br>')}</td></tr>"
         for label, text in details.facts
     )
     parts = [f"<table cellspacing='2'>{rows}</table>"]

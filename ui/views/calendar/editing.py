@@ -18,12 +18,13 @@ from app.services.calendar import DEPLOYMENT_WINDOW
 from app.services.calendar import FREEZE as FREEZE_SPEC
 from app.services.calendar import WAVE as WAVE_SPEC
 from app.services.crud import EntitySpec
+from app.services.deployments import DEPLOYMENT_SCHEDULE
 from app.services.errors import ConflictError, PermissionDenied, ServiceError, ValidationError
 from app.services.releases import RELEASE as RELEASE_SPEC
 from ui.context import AppContext
 from ui.undo import DeleteEntityCommand, ServiceCommand, UpdateEntityCommand
 from ui.views.calendar.commands import MoveReleaseCommand
-from ui.views.calendar.index import FREEZE, RELEASE, WAVE, WINDOW, CalendarIndex, Ref
+from ui.views.calendar.index import DEPLOYMENT, FREEZE, RELEASE, WAVE, WINDOW, CalendarIndex, Ref
 from ui.views.calendar.zones import valid_zone
 
 SPECS: dict[str, EntitySpec] = {
@@ -32,6 +33,9 @@ SPECS: dict[str, EntitySpec] = {
     FREEZE: FREEZE_SPEC,
     WAVE: WAVE_SPEC,
 }
+
+EDITABLE: dict[str, EntitySpec] = SPECS | {DEPLOYMENT: DEPLOYMENT_SCHEDULE}
+"""What Enter opens a dialog on: deployments too, for their owner and times."""
 
 
 def at(day: date, hour: int, zone: str) -> datetime:

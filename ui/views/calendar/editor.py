@@ -65,15 +65,15 @@ class CalendarEditor:
         """Enter: the item's dialog (read-only for viewers: they may look, not change)."""
         if ref is None:
             return
-        if ref.kind == DEPLOYMENT:
-            self.view.status.setText(
-                "Deployments are planned on their workload; move the release to move them."
-            )
-            return
         self._open(ref.kind, ref.key, None)
 
     def delete(self, ref: Ref | None) -> None:
         index = self.view.index
+        if ref is not None and ref.kind == DEPLOYMENT:
+            self.view.status.setText(
+                "A deployment is a record: change its owner or times (Enter), not its existence."
+            )
+            return
         if ref is None or index is None or ref.kind not in editing.SPECS or self._read_only():
             return
         what = f"{editing.SPECS[ref.kind].label} “{editing.title_of(index, ref)}”"
@@ -103,7 +103,7 @@ class CalendarEditor:
         try:
             dialog = EntityDialog(
                 view.ctx,
-                editing.SPECS[kind],
+                editing.EDITABLE[kind],
                 key,
                 initial=initial,
                 read_only=not self.can_edit,
