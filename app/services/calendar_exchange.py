@@ -279,14 +279,21 @@ def _deployment_events(session: Session, scope: ExportScope) -> Iterator[Calenda
     owner = aliased(Person)
     query = (
         select(
-            Deployment,
+            Deployment.uuid,
+            Deployment.version,
+            Deployment.updated_at,
+            Deployment.result,
+            Deployment.planned_start,
+            Deployment.planned_end,
+            Deployment.actual_start,
+            Deployment.actual_end,
             Workload.key,
             Workload.title,
             Team.name,
             Environment.name,
             owner.name,
             Workload.change_request,
-        )  # fmt: skip
+        )
         .join(Workload, Workload.id == Deployment.workload_id)
         .join(Team, Team.id == Workload.team_id)
         .join(Environment, Environment.id == Deployment.environment_id)
@@ -308,25 +315,26 @@ def _deployment_events(session: Session, scope: ExportScope) -> Iterator[Calenda
             )
         )
     result = session.execute(query.execution_options(yield_per=2000))
-    for dep, key, title, team, env, owner_name, change in result:
-        start = dep.actual_start or dep.planned_start
-        end = dep.actual_end or dep.planned_end
+    for row in result:
+        (uid, version, updated, outcome, p_start, p_end, a_start, a_end, key, title, team, env,
+         owner_name, change) = row  # fmt: skip
+        start = a_start or p_start
+        end = a_end or p_end
         lines = [
             f"{key} {title}",
             f"Team {team}; deployment owner {owner_name or 'none assigned'}.",
-            f"Planned {dep.planned_start:%Y-%m-%d %H:%M}–{dep.planned_end:%H:%M} UTC; "
-            f"result {dep.result}.",
+            f"Planned {p_start:%Y-%m-%d %H:%M}–{p_end:%H:%M} UTC; result {outcome}.",
         ]
         if change:
             lines.append(f"Change request {change}.")
         yield CalendarEvent(
-            uid=_uid(dep.uuid),
-            sequence=_sequence(dep.version),
+            uid=_uid(uid),
+            sequence=_sequence(version),
             summary=f"Deploy {key} to {env}",
             description="\n".join(lines),
             categories=("Deployment", env),
             schedule=_fixed(start, max(end, start + timedelta(minutes=1)), "UTC"),
-            modified=dep.updated_at,
+            modified=updated,
             busy=True,
         )
 
