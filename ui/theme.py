@@ -28,6 +28,22 @@ Role = QPalette.ColorRole
 Group = QPalette.ColorGroup
 
 
+def mixed(base: QColor, colour: QColor | str, share: float) -> QColor:
+    """`colour` laid over `base` at `share` opacity, as one opaque colour."""
+    top = QColor(colour)
+    return QColor.fromRgbF(
+        base.redF() + (top.redF() - base.redF()) * share,
+        base.greenF() + (top.greenF() - base.greenF()) * share,
+        base.blueF() + (top.blueF() - base.blueF()) * share,
+    )
+
+
+def tinted(colour: QColor | str, alpha: float) -> QColor:
+    result = QColor(colour)
+    result.setAlphaF(alpha)
+    return result
+
+
 def resource_text(folder: str, name: str) -> str:
     return resources.files("resources").joinpath(folder, name).read_text(encoding="utf-8")
 

@@ -213,7 +213,7 @@ _UNITS = {
     "MONTHLY": "month",
     "YEARLY": "year",
 }
-_MONTHS = [
+MONTHS = (
     "January",
     "February",
     "March",
@@ -226,7 +226,7 @@ _MONTHS = [
     "October",
     "November",
     "December",
-]
+)
 
 
 def describe(schedule: LocalSchedule) -> str:
@@ -247,7 +247,7 @@ def describe(schedule: LocalSchedule) -> str:
             span += f" (+{days} day{'s' if days != 1 else ''})"
     if not schedule.recurring:
         weekday = _WEEKDAYS[start.weekday()][:3]
-        when = f"once on {weekday} {start.day} {_MONTHS[start.month - 1][:3]} {start.year}"
+        when = f"once on {weekday} {start.day} {MONTHS[start.month - 1][:3]} {start.year}"
         return f"{when} {span} {schedule.zone}"
     parts = dict(p.split("=", 1) for p in rule_body(schedule.rrule).split(";") if "=" in p)
     text = _cadence(parts, start)
@@ -305,7 +305,7 @@ def _cadence(parts: dict[str, str], start: datetime) -> str:
         detail = " on the last day" if days == ["-1"] else " on day " + _join(days)
     if freq == "YEARLY":
         months = parts.get("BYMONTH", str(start.month)).split(",")
-        detail = f" in {_join([_MONTHS[int(m) - 1] for m in months])}" + (
+        detail = f" in {_join([MONTHS[int(m) - 1] for m in months])}" + (
             detail or f" on day {start.day}"
         )
     elif not detail and freq == "MONTHLY":

@@ -29,6 +29,8 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 
+from ui.theme import mixed, tinted
+
 RELEASE_HUE = "#2f6fce"
 WAVE_HUE = "#0f8b8d"
 DEPLOY_HUE = "#7048c8"
@@ -43,20 +45,8 @@ OVERRIDE_HUE = "#2e9d5b"
 Role = QPalette.ColorRole
 
 
-def mixed(base: QColor, colour: QColor | str, share: float) -> QColor:
-    """`colour` laid over `base` at `share` opacity, as one opaque colour."""
-    top = QColor(colour)
-    return QColor.fromRgbF(
-        base.redF() + (top.redF() - base.redF()) * share,
-        base.greenF() + (top.greenF() - base.greenF()) * share,
-        base.blueF() + (top.blueF() - base.blueF()) * share,
-    )
-
-
-def alpha(colour: QColor | str, value: float) -> QColor:
-    result = QColor(colour)
-    result.setAlphaF(value)
-    return result
+alpha = tinted
+"""The colour at `value` opacity."""
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from ui.views.calendar.index import (
     Ref,
 )
 from ui.views.calendar.legend import Legend
-from ui.views.calendar.loading import LoadedCalendar, Loader, choices, load
+from ui.views.calendar.loading import LoadedCalendar, choices, load
 from ui.views.calendar.month import MonthCanvas
 from ui.views.calendar.navigation import NavigationBar, more_menu
 from ui.views.calendar.state import FILTER_NAMES, CalendarState, load_state, save_state
@@ -53,6 +53,7 @@ from ui.views.calendar.timeline import DEFAULT_ZOOM, TimelineCanvas
 from ui.views.calendar.week import WeekCanvas
 from ui.views.calendar.zones import MONTHS, local, now, resolve, zone_choices
 from ui.widgets.filter_bar import FilterBar
+from ui.workers import Loader
 
 FILTER_LABELS = {
     "trains": "All trains",

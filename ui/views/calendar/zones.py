@@ -16,27 +16,13 @@ from functools import lru_cache
 
 from PySide6.QtCore import QTimeZone
 
-from app.planning.recurrence import place
+from app.planning.recurrence import MONTHS, place
 
 MINE = "mine"
 UTC_ZONE = "UTC"
 TEAM_PREFIX = "team:"
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @lru_cache(maxsize=128)

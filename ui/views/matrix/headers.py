@@ -10,7 +10,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
 from app.planning.dsm import Matrix
-from ui.views.matrix.layout import BAND, Colours, Highlights, Layout, tinted
+from ui.theme import tinted
+from ui.views.matrix.layout import BAND, Colours, Highlights, Layout
 from ui.views.matrix.marks import CHANGING_COLOUR, team_colour
 
 

@@ -115,19 +115,3 @@ class Highlights:
     current: tuple[int, int] = (-1, -1)
     selected: int = -1
     changing: frozenset[int] = field(default_factory=frozenset)
-
-
-def mixed(base: QColor, colour: QColor | str, share: float) -> QColor:
-    """`colour` laid over `base` at `share` opacity, as one opaque colour."""
-    top = QColor(colour)
-    return QColor.fromRgbF(
-        base.redF() + (top.redF() - base.redF()) * share,
-        base.greenF() + (top.greenF() - base.greenF()) * share,
-        base.blueF() + (top.blueF() - base.blueF()) * share,
-    )
-
-
-def tinted(colour: QColor | str, alpha: float) -> QColor:
-    result = QColor(colour)
-    result.setAlphaF(alpha)
-    return result

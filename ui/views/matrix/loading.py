@@ -7,12 +7,10 @@ status line, edge panel) lives here too, so all three say the same thing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from PySide6.QtCore import QObject, Signal
 from sqlalchemy.orm import Session
 
 from app.planning.dsm import Matrix
@@ -27,11 +25,9 @@ from app.services.matrix_queries import (
     load_matrix,
     workloads_touching,
 )
-from ui.context import AppContext
 from ui.views.matrix.marks import kind_label
 from ui.views.matrix.paint import CellIndex
 from ui.views.matrix.release_panel import group_matrix
-from ui.workers import Report, Worker
 
 
 @dataclass(frozen=True)
@@ -55,59 +51,6 @@ def load_snapshot(session: Session, query: MatrixQuery) -> LoadedMatrix:
 
 def load_facts(session: Session, release: str | None, today: date) -> DependencyFacts:
     return dependency_facts(session, release, today)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    part: str
-    generation: int
-    value: Any
-    error: BaseException | None
-
-
-class Loader(QObject):
-    landed = Signal(str, object)
-    """Part name and its result, for the newest load of that part only."""
-    failed = Signal(str, object)
-
-    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self._generation: dict[str, int] = {}
-        self._workers: dict[tuple[str, int], Worker[Outcome]] = {}
-        """Held until their result is delivered: a worker freed earlier takes its queued
-        signals with it, and the result would never land."""
-
-    @property
-    def busy(self) -> bool:
-        """A load is still running (superseded ones included: they hold a connection)."""
-        return bool(self._workers)
-
-    def start(self, part: str, work: Callable[[Session], Any]) -> None:
-        generation = self._generation.get(part, 0) + 1
-        self._generation[part] = generation
-        db = self.ctx.db
-
-        def job(_report: Report) -> Outcome:
-            try:
-                with db.read() as session:
-                    return Outcome(part, generation, work(session), None)
-            except Exception as exc:  # every outcome comes back as a result, errors too
-                return Outcome(part, generation, None, exc)
-
-        worker: Worker[Outcome] = Worker(job)
-        worker.signals.succeeded.connect(self._done)
-        self._workers[(part, generation)] = worker
-        worker.start()
-
-    def _done(self, outcome: Outcome) -> None:
-        self._workers.pop((outcome.part, outcome.generation), None)
-        if self._generation.get(outcome.part) != outcome.generation:
-            return
-        if outcome.error is not None:
-            self.failed.emit(outcome.part, outcome.error)
-        else:
-            self.landed.emit(outcome.part, outcome.value)
 
 
 def few(items: Sequence[str], limit: int = 6) -> str:

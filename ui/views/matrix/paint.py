@@ -14,6 +14,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from app.planning.dsm import Matrix
+from ui.theme import mixed, tinted
 from ui.views.matrix.headers import HeaderPainter
 from ui.views.matrix.layout import (
     GRID_MIN,
@@ -25,9 +26,7 @@ from ui.views.matrix.layout import (
     Colours,
     Highlights,
     Layout,
-    mixed,
     runs,
-    tinted,
 )
 from ui.views.matrix.marks import (
     CHANGING_COLOUR,

@@ -49,7 +49,6 @@ from ui.views.matrix.export import ExportRequest, export_with_progress
 from ui.views.matrix.flags_panel import FlagsPanel
 from ui.views.matrix.loading import (
     LoadedMatrix,
-    Loader,
     describe_cell,
     edge_workloads,
     load_facts,
@@ -61,6 +60,7 @@ from ui.views.matrix.neighbourhood import NeighbourhoodPanel
 from ui.views.matrix.paint import Colours
 from ui.views.matrix.release_panel import ReleasePanel
 from ui.widgets.filter_bar import FilterBar
+from ui.workers import Loader
 
 FACT_LABELS = {"feature flag", "flag state", "api contract", "contract consumer", "library usage"}
 """Edits that leave the matrix as it is; anything else re-reads both."""
