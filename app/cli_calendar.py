@@ -44,6 +44,14 @@ def register(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> tup
     conflicts.add_argument("--from", dest="start", metavar="DATE", help="default: today")
     conflicts.add_argument("--to", dest="end", metavar="DATE", help="default: 30 days on")
     conflicts.set_defaults(func=cmd_conflicts)
+    plan = csub.add_parser("plan", help="plan a deployment, as long as history says")
+    common(plan)
+    plan.add_argument("--workload", required=True, metavar="KEY")
+    plan.add_argument("--environment", required=True, metavar="ENV")
+    plan.add_argument("--start", required=True, metavar="TIME", help="e.g. 2027-03-09T21:00Z")
+    plan.add_argument("--owner", metavar="LOGIN", help="the deployment owner")
+    plan.add_argument("--minutes", type=int, help="default: from planned-vs-actual history")
+    plan.set_defaults(func=cmd_plan)
     durations = csub.add_parser("durations", help="planned vs actual rollout time, last year")
     common(durations)
     durations.add_argument("--by", choices=("team", "component"), default="team")
@@ -191,4 +199,43 @@ def cmd_durations(args: argparse.Namespace) -> int:
             f"{r[args.by]:<28} {r['count']:>6} {r['median_planned']:>8} {r['median_actual']:>8} "
             f"{r['median_overrun']:>+8} {r['p80_overrun']:>+8}"
         )
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from app.services.actor import resolve_actor
+    from app.services.deployments import plan_deployment
+
+    try:
+        start = datetime.fromisoformat(args.start.replace("Z", "+00:00"))
+    except ValueError:
+        raise _usage(f"--start: {args.start!r} is not a date and time") from None
+    if start.tzinfo is None:
+        raise _usage(f"--start: {args.start!r} has no zone (add Z or an offset)")
+    if args.minutes is not None and args.minutes < 1:
+        raise _usage(f"--minutes: must be at least 1, not {args.minutes}")
+    with _open(args) as db:
+        with db.transaction() as session:
+            dep, basis = plan_deployment(
+                session,
+                resolve_actor(session),
+                args.workload,
+                args.environment,
+                start,
+                owner=args.owner,
+                minutes=args.minutes,
+            )
+            data = {
+                "deployment": str(dep.uuid),
+                "workload": args.workload,
+                "environment": args.environment,
+                "planned_start": dep.planned_start.isoformat(),
+                "planned_end": dep.planned_end.isoformat(),
+                "basis": basis,
+            }
+    text = (
+        f"{args.workload} → {args.environment}: {data['planned_start']} – "
+        f"{data['planned_end']} ({basis})"
+    )
+    print(json.dumps(data, indent=2) if args.json else text)
     return 0

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -299,7 +299,7 @@ def _deployment_events(session: Session, scope: ExportScope) -> Iterator[Calenda
         .join(Environment, Environment.id == Deployment.environment_id)
         .outerjoin(owner, owner.id == Deployment.owner_id)
         .where(Environment.is_production.is_(True))
-        .order_by(Deployment.planned_start, Deployment.id)
+        .order_by(Deployment.id)
     )
     window = _in_range(Deployment.planned_start, Deployment.planned_end, scope)
     if window is not None:
@@ -345,6 +345,12 @@ class ImportSummary:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    spec: Any = None
+    """The spec the rows were written with (freeze or deployment window)."""
+    created_rows: list[tuple[str, int]] = field(default_factory=list)
+    """(uuid, version) of each row created: what undoing the import deletes."""
+    updated_rows: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
+    """(uuid, version after, values before) of each row changed: what undo puts back."""
 
     def as_json(self) -> dict[str, int]:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
@@ -386,7 +392,7 @@ def import_events(
     the caller's transaction is rolled back."""
     spec: Any = FREEZE if kind == "freeze" else DEPLOYMENT_WINDOW
     model: Any = FreezePeriod if kind == "freeze" else DeploymentWindow
-    summary = ImportSummary()
+    summary = ImportSummary(spec=spec)
     problems: list[Problem] = []
     for event in events:
         try:
@@ -409,14 +415,24 @@ def _import_one(session: Session, actor: Actor, spec: Any, model: Any, event: Im
     row = session.scalars(select(model).where(model.external_uid == event.uid)).one_or_none()
     if row is None:
         obj = crud.create(session, actor, spec, values, action="import")
-        obj.external_uid = event.uid
-        session.flush()
         summary.created += 1
+        summary.created_rows.append((str(obj.uuid), obj.version))
         return
-    before = row.version
+    version, snapshot = row.version, spec.snapshot(row)
     changes = {k: v for k, v in values.items() if k not in ("hard", "environment")}
     crud.update(session, actor, spec, str(row.uuid), row.version, changes, action="import")
-    if row.version == before:
+    if row.version == version:
         summary.unchanged += 1
     else:
         summary.updated += 1
+        before = {k: snapshot[k] for k in changes if k in snapshot}
+        summary.updated_rows.append((str(row.uuid), row.version, before))
+
+
+def undo_import(session: Session, actor: Actor, summary: ImportSummary) -> None:
+    """Take an import back: delete what it created, put back what it changed (audited, and
+    refused as a conflict if someone changed those rows since)."""
+    for key, version in summary.created_rows:
+        crud.delete(session, actor, summary.spec, key, version)
+    for key, version, before in summary.updated_rows:
+        crud.update(session, actor, summary.spec, key, version, before, action="undo import")

@@ -164,3 +164,24 @@ def test_bad_dates_exit_2_naming_the_option(seeded, db_url, capsys, argv, flag, 
     code, out, err = run(capsys, "calendar", "conflicts", "--db", db_url, *argv)
     assert code == 2 and out == ""
     assert f"error: {flag}: " in err and message in err
+
+
+def test_plan_sizes_a_deployment_and_needs_an_owner_for_production(seeded, db_url, capsys) -> None:
+    from app.services.catalog import ENVIRONMENT as ENV
+
+    with seeded.db.transaction() as s:
+        crud.create(s, seeded.admin, ENV, {"name": "prod", "position": 1, "is_production": True})
+        crud.create(s, seeded.coordinator, WORKLOAD, workload_values("PAY-7"))
+    base = ("calendar", "plan", "--db", db_url, "--workload", "PAY-7", "--environment", "prod")
+    code, _, err = run(capsys, *base, "--start", "2027-03-09T21:00Z")
+    assert code == 2 and "owner" in err
+    code, out, _ = run(capsys, *base, "--start", "2027-03-09T21:00Z", "--owner", "coordinator",
+                       "--json")  # fmt: skip
+    data = json.loads(out)
+    assert code == 0 and data["basis"] == "no history: default 60 min"
+    assert (data["planned_start"], data["planned_end"]) == (
+        "2027-03-09T21:00:00+00:00",
+        "2027-03-09T22:00:00+00:00",
+    )
+    code, _, err = run(capsys, *base, "--start", "2027-03-09 21:00")
+    assert code == 2 and "--start" in err

@@ -217,3 +217,43 @@ def test_export_refuses_bad_options(
     code, _, err = run(capsys, "export", "ical", "--db", db_url, *args)
     assert code == 2 and message in err
     assert not (tmp_path / "plan.ics").exists()
+
+
+def test_an_import_can_be_taken_back(seeded: Org, tmp_path: Path) -> None:
+    from app.exchange.ical_import import read_calendar
+    from app.services.calendar_exchange import import_events, undo_import
+
+    first = corporate(tmp_path)
+    with seeded.db.transaction() as s:
+        import_events(s, seeded.coordinator, read_calendar(first.read_bytes(), "it.ics"),
+                      source="it.ics")  # fmt: skip
+    changed = corporate(tmp_path, "it2.ics", what="edge switches")
+    with seeded.db.transaction() as s:
+        summary = import_events(
+            s, seeded.coordinator, read_calendar(changed.read_bytes(), "it2.ics"), source="it2.ics"
+        )
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 1)
+    with seeded.db.transaction() as s:
+        undo_import(s, seeded.coordinator, summary)
+    with seeded.db.read() as s:
+        names = sorted(f.name for f in s.scalars(select(FreezePeriod)))
+    assert names == ["Fiscal year close", "Network maintenance (core switches)"]
+    with seeded.db.transaction() as s:
+        again = import_events(
+            s, seeded.coordinator, read_calendar(first.read_bytes(), "it.ics"), source="it.ics"
+        )
+    assert again.unchanged == 2
+    with seeded.db.transaction() as s:
+        (freeze,) = [f for f in s.scalars(select(FreezePeriod)) if f.name.startswith("Fiscal")]
+        s.delete(freeze)
+    with seeded.db.transaction() as s:
+        summary = import_events(
+            s, seeded.coordinator, read_calendar(first.read_bytes(), "it.ics"), source="it.ics"
+        )
+    assert summary.created == 1
+    with seeded.db.transaction() as s:
+        undo_import(s, seeded.coordinator, summary)
+    with seeded.db.read() as s:
+        assert [f.name for f in s.scalars(select(FreezePeriod))] == [
+            "Network maintenance (core switches)"
+        ]

@@ -203,11 +203,12 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "ok" if growth <= GROWTH_GOAL else "OVER GOAL"
         scale = 1000 if unit == "s" else 1
         print(f"{label:<36} {a * scale:>9.1f} ms {b * scale:>9.1f} ms  {growth:>5.2f}x {verdict}")
-    print(
-        f"  month {full['month_label']}: {full['deployments']} deployments shown, "
-        f"{full['conflicts']} conflicts; dragged {full['drag_release']} with "
-        f"{full['drag_slots']} planned rollouts"
-    )
+    for name, r in (("half", half), ("full", full)):
+        print(
+            f"  {name}: {r['month_label']}, {r['deployments']} deployments shown, "
+            f"{r['conflicts']} conflicts; dragged {r['drag_release']} with {r['drag_slots']} "
+            f"planned rollouts; {r['events']} events exported"
+        )
     verdict = "ok" if full["drag_ms"] < DRAG_GOAL_MS else "OVER GOAL"
     print(f"drag preview per mouse move: {full['drag_ms']:.2f} ms (goal < {DRAG_GOAL_MS} ms: "
           f"{verdict}); the full re-check with next free slots, after the drop: "

@@ -1,5 +1,5 @@
-"""What the calendar's edit actions do: dialogs for new and existing items, delete with
-confirmation, applying a drop, and filing or deciding freeze overrides.
+"""What the calendar's edit actions do: dialogs for new and existing items, planning a
+deployment, delete with confirmation, applying a drop, and filing or deciding freeze overrides.
 
 Every change runs as an undoable command on the shared stack; a refusal is put into words and
 nothing lands on the stack.
@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QInputDialog, QWidget
+from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
 
 from app.db import DatabaseError
 from app.services.calendar_data import OverrideItem
@@ -20,6 +20,8 @@ from ui.views.calendar import editing
 from ui.views.calendar.commands import DecideOverrideCommand, RequestOverrideCommand
 from ui.views.calendar.index import DEPLOYMENT, Ref
 from ui.views.calendar.override_dialog import OverrideDialog, candidates
+from ui.views.calendar.plan_dialog import PlanDeploymentDialog
+from ui.views.calendar.zones import span_text
 
 if TYPE_CHECKING:
     from ui.views.calendar.view import CalendarView
@@ -60,6 +62,42 @@ class CalendarEditor:
         view = self.view
         values = editing.new_values(kind, view.anchor, view.zone, view.index, view.selected)
         self._open(kind, None, values)
+
+    def plan_deployment(self) -> None:
+        """New ▾ › Plan deployment…: starting at 22:00 on the focused day, in the display zone."""
+        if self._read_only():
+            return
+        view = self.view
+        try:
+            dialog = PlanDeploymentDialog(
+                view.ctx,
+                start=editing.at(view.anchor, 22, view.zone),
+                zone=view.zone,
+                environment=view.filter_bar.value("environments"),
+                parent=view,
+            )
+        except (ServiceError, DatabaseError) as exc:
+            editing.warn(view, str(exc))
+            return
+        dialog.planned.connect(lambda uuid: self._planned(dialog, uuid))
+        self.show(dialog)
+
+    def _planned(self, dialog: PlanDeploymentDialog, uuid: str) -> None:
+        view = self.view
+        view.select(Ref(DEPLOYMENT, uuid))
+        planned = dialog.command
+        if planned is not None:
+            end = planned.start + timedelta(minutes=planned.minutes)
+            view.tell(
+                f"Planned {planned.workload_key} → {planned.environment}, "
+                f"{span_text(planned.start, end, view.zone)} (undo: Ctrl+Z)."
+            )
+
+    def show(self, dialog: QDialog) -> None:
+        """Open `dialog` (window-modal) as the one dialog this screen has open."""
+        self._replace_dialog()
+        self.dialog = dialog
+        dialog.open()
 
     def edit(self, ref: Ref | None) -> None:
         """Enter: the item's dialog (read-only for viewers: they may look, not change)."""

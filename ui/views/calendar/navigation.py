@@ -1,5 +1,6 @@
 """The bar above the calendar: where we are (the range label), how to move (Prev, Today,
-Next), how to look (Month / Week / Timeline, lanes, display zone) and what to add."""
+Next), how to look (Month / Week / Timeline, lanes, display zone), what to add, and the
+calendar's way in and out as iCalendar files (the ⋯ menu)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ class NavigationBar(QWidget):
     lanes_chosen = Signal(str)
     zone_chosen = Signal(str)
     new_chosen = Signal(str)
+    plan_chosen = Signal()
+    """New ▾ › Plan deployment…: a dialog of its own, sized by history."""
     edit_clicked = Signal()
     delete_clicked = Signal()
 
@@ -87,9 +90,37 @@ class NavigationBar(QWidget):
             action = self.new_menu.addAction(text)
             action.triggered.connect(lambda _c=False, k=kind: self.new_chosen.emit(k))
             self.new_actions[kind] = action
-        self.new_button = self._button("New ▾", "Add a release, window, freeze or wave (Ctrl+N)")
+        self.new_menu.addSeparator()
+        self.plan_action = self.new_menu.addAction("Plan deployment…")
+        self.plan_action.triggered.connect(self.plan_chosen)
+        self.new_button = self._button(
+            "New ▾", "Add a release, window, freeze or wave, or plan a deployment (Ctrl+N)"
+        )
         self.new_button.setMenu(self.new_menu)
         self.new_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.exchange_menu = QMenu(self)
+        self.exchange_menu.setToolTipsVisible(True)
+        self.export_action = QAction("Export iCalendar (this range)…", self)
+        self.export_action.setToolTip(
+            "What is on screen, with the train and team filter, as an .ics file for Outlook"
+        )
+        self.export_all_action = QAction("Export iCalendar (all dates)…", self)
+        self.export_all_action.setToolTip(
+            "Everything with the train and team filter, whatever its date, as an .ics file"
+        )
+        self.import_action = QAction("Import iCalendar…", self)
+        self.import_action.setToolTip("Freezes or deployment windows from an .ics file")
+        for action in (self.export_action, self.export_all_action):
+            self.exchange_menu.addAction(action)
+        self.exchange_menu.addSeparator()
+        self.exchange_menu.addAction(self.import_action)
+        self.exchange_button = self._button(
+            "⋯", "Export or import iCalendar (.ics) files (Ctrl+E exports this range)"
+        )
+        self.exchange_button.setObjectName("calendarExchange")
+        self.exchange_button.setAccessibleName("iCalendar export and import")
+        self.exchange_button.setMenu(self.exchange_menu)
+        self.exchange_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.edit_button = self._button("Edit…", "Change the selected item (Enter)")
         self.delete_button = self._button("Delete", "Delete the selected item (Delete); undoable")
         self.edit_button.clicked.connect(self.edit_clicked)
@@ -105,10 +136,11 @@ class NavigationBar(QWidget):
         layout.addWidget(self.lanes)
         layout.addWidget(self.zone)
         self.edit_bar = QWidget(self)
-        """New, Edit and Delete: the view puts them at the end of the filter row."""
+        """New, Edit, Delete and ⋯: the view puts them at the end of the filter row."""
         edits = QHBoxLayout(self.edit_bar)
         edits.setContentsMargins(8, 0, 0, 0)
-        for widget in (self.new_button, self.edit_button, self.delete_button):
+        buttons = (self.new_button, self.edit_button, self.delete_button, self.exchange_button)
+        for widget in buttons:
             widget.setParent(self.edit_bar)
             edits.addWidget(widget)
         self._style_range()

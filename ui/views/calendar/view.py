@@ -4,12 +4,15 @@ dragging.
 
 Loads run in a worker and land when ready (older ones are dropped); the canvases keep the
 previous picture meanwhile. A drag asks the loaded plan what-if questions on every move,
-and a drop becomes one undoable, audited service call.
+and a drop becomes one undoable, audited service call. The ⋯ menu exports the calendar as
+iCalendar (Ctrl+E this range, Ctrl+Shift+E all dates) and imports freezes or windows from an
+.ics file (Ctrl+I).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import cast
 
 from PySide6.QtCore import QLocale, QPoint, Qt, QTimer, Signal
@@ -30,7 +33,7 @@ from app.services.calendar import APPROVERS
 from app.services.calendar_data import Filters
 from app.services.releases import RELEASE as RELEASE_SPEC
 from ui.context import AppContext
-from ui.views.calendar import editing
+from ui.views.calendar import editing, exchange
 from ui.views.calendar.canvas import CalendarCanvas
 from ui.views.calendar.commands import REQUESTERS
 from ui.views.calendar.conflicts_panel import ConflictsPanel
@@ -81,6 +84,8 @@ class CalendarView(QWidget):
         self.more_menu: QMenu | None = None
         """The "+N more" list last opened."""
         self._stale = False
+        self._notice = ""
+        """A result to show again once the reload it caused has landed."""
         self._choices_shown = False
         self._loading: tuple[datetime, datetime, Filters] | None = None
         self._team_zones: dict[str, str] = {}
@@ -177,6 +182,24 @@ class CalendarView(QWidget):
     def new_entity(self, kind: str) -> None:
         """Open the New dialog for a release, window, freeze or wave on the focused day."""
         self.editor.new_entity(kind)
+
+    def plan_deployment(self) -> None:
+        """New ▾ › Plan deployment…: workload, environment, start, owner, length from history."""
+        self.editor.plan_deployment()
+
+    def export_ical(self, path: str | Path | None = None, *, whole: bool = False) -> int:
+        """Write an .ics file of the filtered train/team, this range or all dates (`whole`);
+        `path` skips the file dialog. Returns the events written (0: none, and said why)."""
+        return exchange.export_ical(self, path, whole=whole)
+
+    def import_ical(self, path: str | Path | None = None) -> QWidget | None:
+        """Read an .ics file (`path` skips the file dialog) and open the import dialog."""
+        return exchange.import_ical(self, path)
+
+    def tell(self, text: str) -> None:
+        """Put a result in the status line, where it stays past the reload the change caused."""
+        self.status.setText(text)
+        self._notice = text if self._loading is not None else ""
 
     @property
     def dialog(self) -> QWidget | None:
@@ -326,6 +349,15 @@ class CalendarView(QWidget):
             ),
             ("Reset zoom", self._reset_zoom, [QKeySequence("Ctrl+0")]),
         ]
+        nav = self.nav
+        for action, key in (
+            (nav.export_action, "Ctrl+E"),
+            (nav.export_all_action, "Ctrl+Shift+E"),
+            (nav.import_action, "Ctrl+I"),
+        ):
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
         for text, slot, shortcuts in keys:
             action = QAction(text, self)
             unique = {k.toString(): k for k in shortcuts}
@@ -360,6 +392,10 @@ class CalendarView(QWidget):
         nav.lanes_chosen.connect(self.set_lanes)
         nav.zone_chosen.connect(self.set_zone)
         nav.new_chosen.connect(self.new_entity)
+        nav.plan_chosen.connect(self.plan_deployment)
+        nav.export_action.triggered.connect(lambda _c=False: self.export_ical())
+        nav.export_all_action.triggered.connect(lambda _c=False: self.export_ical(whole=True))
+        nav.import_action.triggered.connect(lambda _c=False: self.import_ical())
         nav.edit_clicked.connect(self.edit_selected)
         nav.delete_clicked.connect(self.delete_selected)
         self.filter_bar.changed.connect(self._filters_changed)
@@ -429,13 +465,15 @@ class CalendarView(QWidget):
         self._show_details()
         self._after_move(load=False)
         self._update_actions()
-        self.status.setText(" ")
+        self.status.setText(self._notice or " ")
+        self._notice = ""
         self.loaded.emit()
         self._ensure_loaded()
 
     def _failed(self, part: str, exc: BaseException) -> None:
         if part == "calendar":
             self._loading = None
+            self._notice = ""
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         self.status.setText(f"⚠ Could not load the calendar: {first[:200]}")
         self.status.setToolTip(str(exc))
@@ -523,6 +561,7 @@ class CalendarView(QWidget):
         self.nav.edit_button.setEnabled(editable)
         self.nav.edit_button.setText("Edit…" if self.can_edit else "View…")
         self.nav.delete_button.setEnabled(editable and self.can_edit)
+        self.nav.import_action.setEnabled(self.can_edit)
         if not self.can_edit:
             why = f"Read only: {self.editor.why_read_only()}"
             for button in (self.nav.new_button, self.nav.delete_button):
