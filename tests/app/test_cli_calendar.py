@@ -14,7 +14,7 @@ from app.services.calendar import FREEZE, decide_override, request_override
 from app.services.catalog import ENVIRONMENT
 from app.services.releases import RELEASE
 from app.services.workloads import WORKLOAD
-from tests.factories import Org, workload_values
+from tests.factories import Org, acting_login_is_coordinator, workload_values
 
 _DAY = date.today() + timedelta(days=60)
 MONDAY = datetime.combine(_DAY + timedelta(days=(7 - _DAY.weekday()) % 7), time(), UTC)
@@ -169,6 +169,7 @@ def test_bad_dates_exit_2_naming_the_option(seeded, db_url, capsys, argv, flag, 
 def test_plan_sizes_a_deployment_and_needs_an_owner_for_production(seeded, db_url, capsys) -> None:
     from app.services.catalog import ENVIRONMENT as ENV
 
+    acting_login_is_coordinator(seeded)
     with seeded.db.transaction() as s:
         crud.create(s, seeded.admin, ENV, {"name": "prod", "position": 1, "is_production": True})
         crud.create(s, seeded.coordinator, WORKLOAD, workload_values("PAY-7"))

@@ -16,7 +16,7 @@ from app.services import crud
 from app.services.calendar import DEPLOYMENT_WINDOW, FREEZE
 from app.services.catalog import ENVIRONMENT
 from app.services.releases import RELEASE, RELEASE_TRAIN
-from tests.factories import Org
+from tests.factories import Org, acting_login_is_coordinator
 
 CORPORATE = """BEGIN:VCALENDAR\r
 PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN\r
@@ -55,6 +55,11 @@ DTSTAMP:20261101T120000Z\r
 END:VEVENT\r
 END:VCALENDAR\r
 """
+
+
+@pytest.fixture(autouse=True)
+def _cli_may_write(seeded: Org) -> None:
+    acting_login_is_coordinator(seeded)
 
 
 def corporate(tmp_path: Path, name: str = "it.ics", **over: str) -> Path:
