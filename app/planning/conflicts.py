@@ -169,6 +169,7 @@ class _World:
             if slot.owner is not None:
                 self._by_owner[slot.owner].append(slot)
         self._groups: dict[tuple[str, str], list[Slot]] = {}
+        self._group_components: dict[tuple[str, str], dict[str, list[Slot]]] = {}
 
     def clashes(self, slot: Slot, start: datetime, end: datetime) -> list[tuple[str, Slot]]:
         """(kind, other) for every slot sharing a component or the owner during [start, end)."""
@@ -190,6 +191,19 @@ class _World:
                 if other.key != key and other.start < end and start < other.end:
                     found[(OWNER_DOUBLE_BOOKED, other.key)] = other
         return [(kind, other) for (kind, _), other in found.items()]
+
+    def group_by_component(self, release: str, environment: str) -> dict[str, list[Slot]]:
+        """The slots of one release and environment by component: finding a consumer's
+        providers then costs what it finds, not the size of the release."""
+        where = (release, environment)
+        found = self._group_components.get(where)
+        if found is None:
+            found = defaultdict(list)
+            for slot in self.group(release, environment):
+                for component in slot.components:
+                    found[component].append(slot)
+            self._group_components[where] = found
+        return found
 
     def group(self, release: str, environment: str) -> list[Slot]:
         """Slots of one release going to one environment."""
@@ -327,9 +341,11 @@ class ConflictChecker:
             wanted = {c for p in slot.components for c in self._consumers.get(p, ())}
             if not wanted:
                 continue
-            for other in world.group(slot.release, slot.environment):
-                if other.key not in moved_keys and other.components & wanted:
-                    consumers[other.key] = other
+            by_component = world.group_by_component(slot.release, slot.environment)
+            for component in wanted:
+                for other in by_component.get(component, ()):
+                    if other.key not in moved_keys:
+                        consumers[other.key] = other
         for consumer in consumers.values():
             found.extend(self._provider_conflicts(consumer, world, moved_keys))
 
@@ -579,10 +595,9 @@ class ConflictChecker:
         wanted, providers = self._needs(slot.components)
         if not wanted:
             return []
-        late: list[Slot] = []
-        for other in world.group(slot.release, slot.environment):
-            if other.key != slot.key and slot.start < other.end and other.components & providers:
-                late.append(other)
+        by_component = world.group_by_component(slot.release, slot.environment)
+        candidates = {o.key: o for p in providers for o in by_component.get(p, ())}
+        late = [o for o in candidates.values() if o.key != slot.key and slot.start < o.end]
         if not late:
             return []
         if others is not None and not any(o.key in others for o in late):
