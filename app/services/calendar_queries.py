@@ -121,6 +121,16 @@ def filter_choices(session: Session) -> dict[str, list[str]]:
     }
 
 
+def production_environments(session: Session) -> list[str]:
+    return list(
+        session.scalars(
+            select(Environment.name)
+            .where(Environment.is_production.is_(True))
+            .order_by(Environment.position)
+        )
+    )
+
+
 def load_calendar(
     session: Session, after: datetime, before: datetime, filters: Filters = Filters()
 ) -> CalendarPlan:

@@ -255,9 +255,9 @@ def open_plan(view: CalendarView, key: str, qtbot: Any) -> PlanDeploymentDialog:
     view.plan_deployment()
     dialog = view.dialog
     assert isinstance(dialog, PlanDeploymentDialog)
+    assert dialog.environment.currentData() == "production"  # production is what gets planned
     dialog.key.setText(key)
     qtbot.waitUntil(lambda: dialog.suggested is not None, timeout=15000)
-    dialog.environment.setCurrentIndex(dialog.environment.findData("production"))
     start = datetime(2027, 3, 12, 20, 0, tzinfo=UTC)
     dialog.start.setDateTime(QDateTime.fromSecsSinceEpoch(int(start.timestamp())))
     return dialog

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.db import DatabaseError
 from app.services import queries
-from app.services.calendar_queries import filter_choices
+from app.services.calendar_queries import filter_choices, production_environments
 from app.services.deployments import default_length
 from app.services.errors import FieldError, PermissionDenied, ServiceError, ValidationError
 from ui.context import AppContext
@@ -78,6 +78,7 @@ class PlanDeploymentDialog(QDialog):
         """(minutes, why) history proposed for the key in the box."""
         with ctx.read() as session:
             environments = filter_choices(session)["environments"]
+            production = production_environments(session)
             people = queries.choices(session, "person")
             keys = [c.label for c in queries.choices(session, "workload")]
         self._loader = Loader(ctx, self)
@@ -100,6 +101,7 @@ class PlanDeploymentDialog(QDialog):
         self.environment.setAccessibleName("Environment")
         for name in environments:
             self.environment.addItem(name, name)
+        environment = environment or next(iter(production), None)
         if environment is not None and self.environment.findData(environment) >= 0:
             self.environment.setCurrentIndex(self.environment.findData(environment))
         self.start = QDateTimeEdit(self)
