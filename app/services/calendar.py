@@ -216,6 +216,8 @@ def move_release(
 
 
 APPROVERS = (Role.APPROVER, Role.ADMIN)
+REQUESTERS = (Role.COORDINATOR, Role.ADMIN, Role.OPERATIONS)
+"""Who may ask for a freeze override."""
 
 
 def request_override(
@@ -227,7 +229,7 @@ def request_override(
     expires_at: datetime,
 ) -> FreezeOverride:
     """Ask to let one release or deployment into a freeze, for a stated reason, until a date."""
-    actor.require(Role.COORDINATOR, Role.ADMIN, Role.OPERATIONS, to="request a freeze override")
+    actor.require(*REQUESTERS, to="request a freeze override")
     if actor.person_id is None:
         raise PermissionDenied(f"{actor.login} is not a known person and cannot request")
     freeze = crud.get(session, FREEZE, freeze_uuid)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from app.planning.durations import Variance
 from app.planning.recurrence import Occurrence
 from app.planning.schedule import Conflict
 
@@ -133,6 +132,3 @@ class CalendarData:
     conflicts: list[Conflict] = field(default_factory=list)
     team_zones: dict[str, str] = field(default_factory=dict)
     """Team name → IANA zone, for the local-time line and the zone picker."""
-    durations: dict[str, Variance] = field(default_factory=dict)
-    """Production rollout time, planned vs actual, over the last half year: per team name,
-    and for everyone under the key "" (what a coordinator sizing a window needs)."""

@@ -168,7 +168,6 @@ def load_calendar(
         checker.warm(after, before)
     conflicts.sort(key=lambda c: (c.start, c.kind, c.subject))
     shown_waves = [w for w in waves if w.start < before and w.end > after]
-    durations = _durations(session)
     if filters != Filters():
         keys = {r.key for r in releases}
         shown_waves = [w for w in shown_waves if w.release in keys]
@@ -185,7 +184,6 @@ def load_calendar(
         overrides=overrides,
         conflicts=conflicts,
         team_zones=team_zones,
-        durations=durations,
     )
     return CalendarPlan(
         data, deployment_checker, release_checker, release_slots, dict(by_release),
@@ -196,7 +194,10 @@ def load_calendar(
 DURATION_HISTORY = timedelta(days=182)
 
 
-def _durations(session: Session) -> dict[str, Variance]:
+def rollout_durations(session: Session) -> dict[str, Variance]:
+    """Production rollout time, planned vs actual, over the last half year: per team name and
+    for everyone under the key "". Read apart from the calendar's range (it does not change
+    when the user pages through months), for whoever sizes a window."""
     from app.services.deployments import samples
 
     history = samples(session, datetime.now(UTC) - DURATION_HISTORY, with_components=False)

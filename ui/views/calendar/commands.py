@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.domain.enums import Role
 from app.exchange.errors import BadInput, Problem
 from app.exchange.ical_import import ImportedEvent
 from app.services import crud
@@ -70,11 +69,6 @@ class MoveReleaseCommand(ServiceCommand):
 
     def _backward(self) -> None:
         self._go(self.old)
-
-
-REQUESTERS = (Role.COORDINATOR, Role.ADMIN, Role.OPERATIONS)
-"""Who may ask for an override (`request_override` checks the same), so the button says so
-before the service has to refuse."""
 
 
 class RequestOverrideCommand(ServiceCommand):

@@ -6,9 +6,11 @@ Tooltip and panel read the same `Details`, so they never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from app.planning.durations import Variance
 from app.planning.schedule import BLOCKING, Conflict
 from app.services.calendar_data import OverrideItem
 from ui.views.calendar.index import (
@@ -120,7 +122,10 @@ def label(index: CalendarIndex, ref: Ref, zone: str) -> str:
     return ref.key
 
 
-def details(index: CalendarIndex, ref: Ref, zone: str) -> Details | None:
+def details(
+    index: CalendarIndex, ref: Ref, zone: str, durations: Mapping[str, Variance] = {}
+) -> Details | None:
+    """`durations`: rollout time per team (and "" for all), beside what sizes a window."""
     item = index.item(ref)
     if item is None:
         return None
@@ -142,7 +147,7 @@ def details(index: CalendarIndex, ref: Ref, zone: str) -> Details | None:
         if release.teams:
             facts.append(("Teams", ", ".join(release.teams)))
         facts.append(("Workloads", str(release.workloads)))
-        facts += _rollout_times(index, release.teams)
+        facts += _rollout_times(durations, release.teams)
         conflicts = list(index.release_conflicts.get(ref.key, []))
     elif ref.kind == WAVE:
         wave = index.waves[ref.key]
@@ -167,7 +172,7 @@ def details(index: CalendarIndex, ref: Ref, zone: str) -> Details | None:
         facts.append(("Owner", dep.owner or "nobody yet"))
         minutes = round((dep.planned_end - dep.planned_start).total_seconds() / 60)
         facts.append(("Planned length", f"{minutes} min"))
-        facts += _rollout_times(index, (dep.team,) if dep.team else ())
+        facts += _rollout_times(durations, (dep.team,) if dep.team else ())
         if dep.components:
             facts.append(("Components", ", ".join(dep.components)))
         owner = index.releases.get(dep.release or "")
@@ -195,18 +200,20 @@ def details(index: CalendarIndex, ref: Ref, zone: str) -> Details | None:
         if first is not None:
             facts.append(("Shown", span_text(first[0], first[1], zone)))
             facts.append(("Local times", zones_line(first[0], zones)))
-        facts += _rollout_times(index, ("",))
+        facts += _rollout_times(durations, ("",))
     return Details(ref, title, kind, facts, conflicts, overrides)
 
 
 MAX_TEAMS = 4
 
 
-def _rollout_times(index: CalendarIndex, teams: tuple[str, ...]) -> list[tuple[str, str]]:
+def _rollout_times(
+    durations: Mapping[str, Variance], teams: tuple[str, ...]
+) -> list[tuple[str, str]]:
     """How long production rollouts really take (last half year), to size a window by."""
     lines = []
     for team in teams[:MAX_TEAMS]:
-        v = index.data.durations.get(team)
+        v = durations.get(team)
         if v is None:
             continue
         who = f"{team}: " if team else "All teams: "

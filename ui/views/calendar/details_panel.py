@@ -151,8 +151,9 @@ class DetailsPanel(QWidget):
 
     def _update_buttons(self) -> None:
         editable = self.details is not None
+        record = self.details is not None and self.details.ref.kind == DEPLOYMENT
         self.edit_button.setVisible(editable)
-        self.delete_button.setVisible(editable and self.details.ref.kind != DEPLOYMENT)
+        self.delete_button.setVisible(editable and not record)
         self.edit_button.setText("Edit…" if self.can_edit else "View…")
         self.delete_button.setEnabled(editable and self.can_edit)
         self.request_button.setEnabled(self.can_request)

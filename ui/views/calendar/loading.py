@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.services.calendar_data import Filters
-from app.services.calendar_queries import CalendarPlan, filter_choices, load_calendar
+from app.services.calendar_queries import CalendarPlan, load_calendar
 from ui.views.calendar.index import CalendarIndex
 
 
@@ -29,7 +29,3 @@ class LoadedCalendar:
 def load(session: Session, after: datetime, before: datetime, filters: Filters) -> LoadedCalendar:
     plan = load_calendar(session, after, before, filters)
     return LoadedCalendar(plan, CalendarIndex.build(plan.data), filters)
-
-
-def choices(session: Session) -> dict[str, list[str]]:
-    return filter_choices(session)

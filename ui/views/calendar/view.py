@@ -28,14 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.planning.durations import Variance
 from app.planning.schedule import Conflict
-from app.services.calendar import APPROVERS
+from app.services.calendar import APPROVERS, REQUESTERS
 from app.services.calendar_data import Filters
+from app.services.calendar_queries import filter_choices, rollout_durations
 from app.services.releases import RELEASE as RELEASE_SPEC
 from ui.context import AppContext
 from ui.views.calendar import editing, exchange
 from ui.views.calendar.canvas import CalendarCanvas
-from ui.views.calendar.commands import REQUESTERS
 from ui.views.calendar.conflicts_panel import ConflictsPanel
 from ui.views.calendar.describe import details
 from ui.views.calendar.details_panel import DetailsPanel
@@ -47,7 +48,7 @@ from ui.views.calendar.index import (
     Ref,
 )
 from ui.views.calendar.legend import Legend
-from ui.views.calendar.loading import LoadedCalendar, choices, load
+from ui.views.calendar.loading import LoadedCalendar, load
 from ui.views.calendar.month import MonthCanvas
 from ui.views.calendar.navigation import NavigationBar, more_menu
 from ui.views.calendar.state import FILTER_NAMES, CalendarState, load_state, save_state
@@ -80,6 +81,8 @@ class CalendarView(QWidget):
         self.ctx = ctx
         self.state: CalendarState = load_state()
         self.loaded_calendar: LoadedCalendar | None = None
+        self.durations: dict[str, Variance] = {}
+        """Rollout time per team, read with the filter choices (it does not follow the range)."""
         self.selected: Ref | None = None
         self.more_menu: QMenu | None = None
         """The "+N more" list last opened."""
@@ -443,6 +446,10 @@ class CalendarView(QWidget):
         if part == "choices":
             self._show_choices(cast(dict[str, list[str]], result))
             return
+        if part == "durations":
+            self.durations = cast(dict[str, Variance], result)
+            self._show_details()
+            return
         self._loading = None
         loaded = cast(LoadedCalendar, result)
         self.loaded_calendar = loaded
@@ -479,7 +486,9 @@ class CalendarView(QWidget):
         self.status.setToolTip(str(exc))
 
     def _refresh_choices(self) -> None:
-        self.loader.start("choices", choices)
+        """What changes only with the data, not with the range: filter choices, rollout times."""
+        self.loader.start("choices", filter_choices)
+        self.loader.start("durations", rollout_durations)
 
     def _show_choices(self, found: dict[str, list[str]]) -> None:
         bar = self.filter_bar
@@ -551,7 +560,11 @@ class CalendarView(QWidget):
 
     def _show_details(self) -> None:
         index, ref = self.index, self.selected
-        found = details(index, ref, self.zone) if index is not None and ref is not None else None
+        found = (
+            details(index, ref, self.zone, self.durations)
+            if index is not None and ref is not None
+            else None
+        )
         self.details_panel.show_details(found)
 
     def _update_actions(self) -> None:
@@ -598,7 +611,7 @@ class CalendarView(QWidget):
 
     def _describe(self, ref: Ref) -> str:
         index = self.index
-        found = details(index, ref, self.zone) if index is not None else None
+        found = details(index, ref, self.zone, self.durations) if index is not None else None
         return "" if found is None else found.text()
 
     def _what_if(self, ref: Ref, start: datetime, end: datetime) -> list[Conflict]:

@@ -73,13 +73,16 @@ class TextEditor(FieldEditor):
         self.edit.setReadOnly(read_only)
 
 
-class ListTextEditor(TextEditor):
+class ListTextEditor(FieldEditor):
     """A short list typed as comma-separated text (e.g. skipped dates)."""
 
     def __init__(self, field: Field, parent: QWidget | None = None) -> None:
-        super().__init__(field, blank_is_none=False, parent=parent)
+        super().__init__(field, parent)
+        self.edit = QLineEdit(self)
         self.edit.setMaxLength(4000)
         self.edit.setPlaceholderText("e.g. 2026-12-22T22:00, 2026-12-29T22:00")
+        self._layout.addWidget(self.edit)
+        self.setFocusProxy(self.edit)
 
     def value(self) -> list[str]:
         text = self.edit.text().replace(";", ",")
@@ -87,6 +90,9 @@ class ListTextEditor(TextEditor):
 
     def set_value(self, value: Any) -> None:
         self.edit.setText(", ".join(value or []))
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.edit.setReadOnly(read_only)
 
 
 class IntEditor(FieldEditor):
