@@ -15,7 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.demo import approvals, catalog, couplings, dependencies, organisation, releases, workloads
+from app.demo import (
+    approvals,
+    catalog,
+    couplings,
+    deferrals,
+    dependencies,
+    organisation,
+    releases,
+    workloads,
+)
 from app.demo.operations import Operations
 from app.demo.scale import Scale, default_anchor, resolve_scale
 from app.demo.scheduling import Scheduling
@@ -45,6 +54,7 @@ COUNT_KEYS = {
     "workload_component": "workload_components",
     "workload_dependency": "workload_dependencies",
     "approval": "approvals",
+    "deferral": "deferrals",
     "deployment": "deployments",
     "incident": "incidents",
     "api_contract": "api_contracts",
@@ -123,23 +133,24 @@ def _write(session: Session, world: World, edges: list[Any], trains: list[Any],
         + len(world.releases)
         + sum(1 + len(w.components) for w in world.workloads)
         + len(links)
-        + len(world.workloads) // 6  # approvals, roughly
+        + len(world.workloads) // 3  # approvals and deferrals, roughly
         + int(live * DEPLOYMENTS_PER_WORKLOAD)
         + world.scale.incidents
         + len(world.workloads) // 8  # contracts, libraries, flags and their states, roughly
     )
     writer = BulkWriter(session, progress, expected, start=PLANNING_SHARE)
+    writer.write("release_train", releases.train_rows(world, trains))
     writer.write("team", organisation.team_rows(world))
     writer.write("person", organisation.person_rows(world))
     writer.write("environment", organisation.environment_rows(world))
     writer.write("component", catalog.component_rows(world))
     writer.write("component_dependency", catalog.dependency_rows(world, edges))
-    writer.write("release_train", releases.train_rows(world, trains))
     writer.write("release", releases.release_rows(world))
     writer.write("workload", workloads.workload_rows(world))
     writer.write("workload_component", workloads.workload_component_rows(world))
     writer.write("workload_dependency", dependencies.dependency_rows(world, links))
     writer.write("approval", approvals.approval_rows(world))
+    writer.write("deferral", deferrals.deferral_rows(world))
     contracts, consumers = couplings.contract_rows(world, edges)
     writer.write("api_contract", contracts)
     writer.write("contract_consumer", consumers)

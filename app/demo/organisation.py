@@ -73,6 +73,7 @@ def team_rows(world: World) -> Iterator[dict[str, Any]]:
             timezone=team.zone,
             capacity_cap=cap,
             max_share_percent=share,
+            train_id=world.train_ids[team.train],
         )
 
 

@@ -17,8 +17,25 @@ from app.demo.titles import title_for
 from app.demo.world import Uuids, WorkloadRec, World, entity
 from app.domain.enums import FIBONACCI, ChangeClass, RiskTier, WorkloadStatus
 from app.domain.workloads import natural_key, wsjf
+from app.policy.risk import ComponentRisk, assess, blast_radius
 
 SCALE = tuple(n for n in FIBONACCI if n <= 20)
+DATA_CLASSES = {"p": "pii", "f": "financial", "h": "health"}
+OVERRIDE_SHARE = 0.02
+"""Share of work whose tier a coordinator raised above the rules, with a reason."""
+RAISED_REASONS = (
+    "Touches the same code path as last quarter's outage; treat as one tier higher.",
+    "Vendor SDK upgrade underneath; the rules cannot see it.",
+    "First change by a new team to this service.",
+    "Customer-facing during the sales campaign; CAB asked for the higher tier.",
+)
+EMERGENCY_REASONS = (
+    "Sev-1 incident: payment failures for a share of customers; cannot wait for the train.",
+    "Actively exploited vulnerability (CVE) in a dependency.",
+    "Data corruption in production; hotfix stops further damage.",
+    "Regulator deadline moved forward; fix must be live this week.",
+    "Certificate expiring before the next train window.",
+)
 CLASSES = {
     ChangeClass.FEATURE: 34,
     ChangeClass.BUG_FIX: 22,
@@ -28,14 +45,6 @@ CLASSES = {
     ChangeClass.EMERGENCY: 9,
 }
 TIERS = (RiskTier.LOW, RiskTier.MEDIUM, RiskTier.HIGH)
-TIER_WEIGHTS = {
-    ChangeClass.FEATURE: (45, 40, 15),
-    ChangeClass.BUG_FIX: (50, 38, 12),
-    ChangeClass.TECH_DEBT: (50, 38, 12),
-    ChangeClass.CONFIGURATION: (65, 28, 7),
-    ChangeClass.COMPLIANCE: (20, 50, 30),
-    ChangeClass.EMERGENCY: (10, 40, 50),
-}
 SIZE_WEIGHTS = {
     ChangeClass.CONFIGURATION: (30, 30, 20, 12, 6, 2, 0),
     ChangeClass.EMERGENCY: (25, 35, 25, 12, 3, 0, 0),
@@ -109,16 +118,10 @@ def build_workloads(world: World) -> None:
     team_of = rng.choices(
         range(len(world.teams)), [t.weight for t in world.teams], k=scale.workloads
     )
+    radius = blast_radius((c, p) for c, ps in world.providers.items() for p in ps)
     for team_index in team_of:
         cls = rng.choices(classes, class_weights)[0]
         comps = _components(rng, world, team_index)
-        tier = rng.choices(TIERS, TIER_WEIGHTS[cls])[0]
-        if (
-            tier != RiskTier.HIGH
-            and any(world.components[c].data for c in comps)
-            and rng.random() < 0.3
-        ):
-            tier = TIERS[TIERS.index(tier) + 1]
         sizes = SIZE_WEIGHTS.get(cls, DEFAULT_SIZES)
         inputs = tuple(rng.choices(SCALE, w)[0] for w in WSJF_WEIGHTS[cls])
         team = world.teams[team_index]
@@ -129,7 +132,7 @@ def build_workloads(world: World) -> None:
         rec = WorkloadRec(
             team=team_index,
             change_class=cls,
-            risk_tier=tier,
+            risk_tier=RiskTier.LOW,
             size=rng.choices(SCALE, sizes)[0],
             wsjf=(inputs[0], inputs[1], inputs[2]),
             components=comps,
@@ -140,10 +143,34 @@ def build_workloads(world: World) -> None:
         )
         stores = any(world.components[c].kind == "database" for c in comps)
         rec.schema_change = stores and cls in SCHEMA_CLASSES and rng.random() < 0.6
+        _tier(rng, world, radius, rec)
         _place(rng, world, slots, rec, train)
         rec.title = title_for(rng, world, rec)
         world.workloads.append(rec)
     _issue(world)
+
+
+def _tier(rng: random.Random, world: World, radius: dict[int, int], rec: WorkloadRec) -> None:
+    """The tier the rules give (the demo has no incident history yet when work is raised);
+    now and then a coordinator judged otherwise and wrote down why."""
+    touched = [
+        ComponentRisk(
+            name=world.components[c].name,
+            stateful=world.components[c].stateful,
+            data_classes=frozenset(DATA_CLASSES[f] for f in world.components[c].data),
+            dependents=radius.get(c, 0),
+        )
+        for c in rec.components
+    ]
+    rec.risk_tier = assess(rec.change_class, touched, rec.schema_change).tier
+    if rec.change_class == ChangeClass.EMERGENCY:
+        rec.exception_reason = rng.choice(EMERGENCY_REASONS)
+    if rng.random() < OVERRIDE_SHARE:
+        tiers = list(TIERS)
+        up = tiers.index(RiskTier(rec.risk_tier)) + 1
+        if up < len(tiers):
+            rec.risk_tier = tiers[up]
+            rec.risk_override_reason = rng.choice(RAISED_REASONS)
 
 
 def _components(rng: random.Random, world: World, team_index: int) -> tuple[int, ...]:
@@ -266,6 +293,8 @@ def workload_rows(world: World) -> Iterator[dict[str, Any]]:
             change_request=rec.change_request,
             must_ship_by=rec.must_ship_by,
             schema_change=rec.schema_change,
+            risk_override_reason=rec.risk_override_reason,
+            exception_reason=rec.exception_reason,
             key_sort=natural_key(rec.key),
             wsjf_score=wsjf(rec.wsjf[0], rec.wsjf[1], rec.wsjf[2], rec.size),
         )

@@ -92,6 +92,8 @@ class WorkloadRec:
     must_ship_by: date | None = None
     updated: datetime | None = None
     schema_change: bool = False
+    risk_override_reason: str | None = None
+    exception_reason: str | None = None
 
 
 class World:

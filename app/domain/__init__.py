@@ -12,6 +12,7 @@ from app.domain.dependencies import (
 from app.domain.governance import Approval, AuditEvent
 from app.domain.operations import Deployment, Incident
 from app.domain.org import Person, Team
+from app.domain.planning import PlanningPolicy
 from app.domain.releases import Release, ReleaseTrain
 from app.domain.scheduling import (
     DeploymentWindow,
@@ -22,7 +23,7 @@ from app.domain.scheduling import (
     freeze_team,
     wave_component,
 )
-from app.domain.workloads import Workload, WorkloadDependency, workload_component
+from app.domain.workloads import Deferral, Workload, WorkloadDependency, workload_component
 
 __all__ = [
     "ApiContract",
@@ -35,6 +36,7 @@ __all__ = [
     "Base",
     "Component",
     "ComponentDependency",
+    "Deferral",
     "Deployment",
     "DeploymentWindow",
     "Entity",
@@ -43,6 +45,7 @@ __all__ = [
     "FreezePeriod",
     "Incident",
     "Person",
+    "PlanningPolicy",
     "Release",
     "ReleaseTrain",
     "Team",

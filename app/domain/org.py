@@ -6,6 +6,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.base import Base, Entity
+from app.domain.releases import ReleaseTrain
 
 
 class Team(Entity, Base):
@@ -17,8 +18,13 @@ class Team(Entity, Base):
     """Most story points the team may commit to one release; None means no cap."""
     max_share_percent: Mapped[int | None] = mapped_column(Integer, default=None)
     """Most share of a release's total capacity the team may take; None means no cap."""
+    train_id: Mapped[int | None] = mapped_column(
+        ForeignKey("release_train.id"), default=None, index=True
+    )
+    """The release train the team ships with; its capacity is planned per train release."""
 
     people: Mapped[list[Person]] = relationship(back_populates="team")
+    train: Mapped[ReleaseTrain | None] = relationship()
 
 
 class Person(Entity, Base):

@@ -81,6 +81,10 @@ class Workload(Entity, Base):
     schema_change: Mapped[bool] = mapped_column(Boolean, default=False)
     """Changes a database schema: deploys as an expand step before its consumers' workloads
     and a contract step after them."""
+    risk_override_reason: Mapped[str | None] = mapped_column(String(500), default=None)
+    """Why the risk tier differs from what the rules give; None while the rules decide."""
+    exception_reason: Mapped[str | None] = mapped_column(String(500), default=None)
+    """Why an emergency patch bypasses the train: it is recorded as an exception."""
 
     team: Mapped[Team] = relationship()
     owner: Mapped[Person | None] = relationship()
@@ -116,3 +120,23 @@ class WorkloadDependency(Entity, Base):
         ForeignKey("workload.id", ondelete="CASCADE"), index=True
     )
     link: Mapped[str] = mapped_column(String(20), default="before")
+
+
+class Deferral(Entity, Base):
+    """One slip of a workload to a later release (or out of its release, to the backlog)."""
+
+    __tablename__ = "deferral"
+
+    workload_id: Mapped[int] = mapped_column(
+        ForeignKey("workload.id", ondelete="CASCADE"), index=True
+    )
+    from_release_id: Mapped[int] = mapped_column(ForeignKey("release.id"), index=True)
+    to_release_id: Mapped[int | None] = mapped_column(ForeignKey("release.id"), default=None)
+    """None: back to the backlog."""
+    reason: Mapped[str] = mapped_column(String(500))
+    actor: Mapped[str] = mapped_column(String(64))
+    """Login of who moved it (or ran the auto-planner)."""
+
+    workload: Mapped[Workload] = relationship()
+    from_release: Mapped[Release] = relationship(foreign_keys=[from_release_id])
+    to_release: Mapped[Release | None] = relationship(foreign_keys=[to_release_id])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.domain import Person, Team
+from app.domain import Person, ReleaseTrain, Team
 from app.domain.enums import Role
 from app.services.actor import Actor
 from app.services.crud import EntitySpec
@@ -16,6 +16,7 @@ TEAM = EntitySpec(
         Field("timezone", "zone", label="Time zone"),
         Field("capacity_cap", "int", required=False, minimum=1, maximum=10_000),
         Field("max_share_percent", "int", required=False, minimum=1, maximum=100),
+        Field("train", "ref", required=False, ref=ReleaseTrain, label="Release train"),
     ],
     unique=["name"],
 )

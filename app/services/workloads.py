@@ -15,6 +15,7 @@ from app.services.actor import Actor
 from app.services.crud import EntitySpec
 from app.services.errors import FieldError, ValidationError
 from app.services.fields import Field, Invalid
+from app.services.risk import derive_tier
 
 
 def _fibonacci(value: int) -> None:
@@ -34,6 +35,21 @@ def _planned_needs_release(_s: Session, wl: Any, _c: dict[str, Any]) -> list[Fie
     return []
 
 
+def _emergency_needs_reason(_s: Session, wl: Any, _c: dict[str, Any]) -> list[FieldError]:
+    """An emergency patch bypasses the train; it is an exception and says why."""
+    if wl.change_class != ChangeClass.EMERGENCY:
+        wl.exception_reason = None
+        return []
+    if wl.target_release is not None and not (wl.exception_reason or "").strip():
+        return [
+            FieldError(
+                "exception_reason",
+                "an emergency patch released outside the train needs its justification",
+            )
+        ]
+    return []
+
+
 WORKLOAD = EntitySpec(
     Workload,
     "workload",
@@ -47,16 +63,34 @@ WORKLOAD = EntitySpec(
         Field("business_value", "int", check=_fibonacci, minimum=1, maximum=100),
         Field("time_criticality", "int", check=_fibonacci, minimum=1, maximum=100),
         Field("risk_reduction", "int", check=_fibonacci, minimum=1, maximum=100),
-        Field("risk_tier", "choice", choices=RiskTier.choices(), label="Risk tier"),
+        Field(
+            "risk_tier",
+            "choice",
+            required=False,
+            choices=RiskTier.choices(),
+            label="Risk tier (blank: by the rules)",
+        ),
+        Field(
+            "risk_override_reason",
+            required=False,
+            max_len=500,
+            label="Why the tier differs from the rules",
+        ),
         Field("owner", "ref", required=False, ref=Person),
         Field("target_release", "ref", required=False, ref=Release, label="Target release"),
         Field("status", "choice", choices=WorkloadStatus.choices()),
         Field("change_request", required=False, max_len=60, label="Change request"),
         Field("must_ship_by", "date", required=False, label="Must ship by"),
         Field("schema_change", "bool", required=False, label="Changes a database schema"),
+        Field(
+            "exception_reason",
+            required=False,
+            max_len=500,
+            label="Why an emergency bypasses the train",
+        ),
     ],
     unique=["key"],
-    checks=[_planned_needs_release],
+    checks=[_planned_needs_release, _emergency_needs_reason, derive_tier],
 )
 
 

@@ -73,7 +73,7 @@ def test_create_needs_the_required_fields_then_saves(seeded: Org, ctx: Any, show
 def test_stale_save_opens_the_conflict_dialog_and_keep_mine_saves(
     seeded: Org, ctx: Any, show: Show
 ) -> None:
-    wl_uuid, _ = make_workload(seeded, "PAY-1", title="Original")
+    wl_uuid, _ = make_workload(seeded, "PAY-1", title="Original", risk_tier="low")
     dialog = show(EntityDialog(ctx, WORKLOAD, wl_uuid))
     dialog.editors["title"].set_value("Mine")
     update_behind_the_back(seeded, wl_uuid, title="Theirs", risk_tier="high")
@@ -99,7 +99,7 @@ def test_stale_save_opens_the_conflict_dialog_and_keep_mine_saves(
 
 
 def test_per_field_merge_keeps_both_changes(seeded: Org, ctx: Any, show: Show) -> None:
-    wl_uuid, _ = make_workload(seeded, "PAY-1", title="Original", size=3)
+    wl_uuid, _ = make_workload(seeded, "PAY-1", title="Original", size=3, risk_tier="low")
     dialog = show(EntityDialog(ctx, WORKLOAD, wl_uuid))
     dialog.editors["title"].set_value("Mine")
     dialog.editors["size"].set_value(8)
@@ -119,7 +119,7 @@ def test_per_field_merge_keeps_both_changes(seeded: Org, ctx: Any, show: Show) -
 def test_editing_a_row_someone_deleted_offers_to_recreate_it(
     seeded: Org, ctx: Any, show: Show
 ) -> None:
-    wl_uuid, version = make_workload(seeded, "PAY-1", title="Original")
+    wl_uuid, version = make_workload(seeded, "PAY-1", title="Original", risk_tier="low")
     dialog = show(EntityDialog(ctx, WORKLOAD, wl_uuid))
     dialog.editors["title"].set_value("Mine")
     with seeded.db.transaction() as s:
@@ -213,7 +213,7 @@ def test_refs_and_date_editors_round_trip(seeded: Org, ctx: Any, show: Show) -> 
 def test_back_to_editing_keeps_the_input_and_writes_nothing(
     seeded: Org, ctx: Any, show: Show
 ) -> None:
-    wl_uuid, _ = make_workload(seeded, "PAY-1", title="Original")
+    wl_uuid, _ = make_workload(seeded, "PAY-1", title="Original", risk_tier="low")
     dialog = show(EntityDialog(ctx, WORKLOAD, wl_uuid))
     dialog.editors["title"].set_value("Mine")
     update_behind_the_back(seeded, wl_uuid, risk_tier="high")

@@ -38,8 +38,8 @@ def test_update_undo_restores_the_old_value(seeded: Org, ctx: Any) -> None:
         WORKLOAD,
         wl_uuid,
         version,
-        {"title": "New title", "risk_tier": "high"},
-        {"title": "Old title", "risk_tier": "low"},
+        {"title": "New title", "risk_tier": "high", "risk_override_reason": "Outage last week"},
+        {"title": "Old title", "risk_tier": "low", "risk_override_reason": None},
         title="PAY-1",
     ).execute()
     assert workload(seeded, wl_uuid)["title"] == "New title"  # type: ignore[index]

@@ -1,0 +1,168 @@
+"""A workload's risk tier by the rules in `app.policy.risk`, from what the database knows.
+
+The tier is derived on every save from the change class, the touched components (data
+classes, statefulness, blast radius, recent incidents) and whether it changes a schema. A
+coordinator may override it, but only with a reason, and the override is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import networkx as nx
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain import Approval, Component, ComponentDependency, Incident, Workload
+from app.domain.enums import ApprovalState
+from app.policy.approval_paths import ApprovalPath, path_for
+from app.policy.risk import FAILURE_WINDOW_DAYS, ComponentRisk, RiskAssessment, assess
+from app.services import crud
+from app.services.actor import Actor
+from app.services.errors import FieldError, NotFound, ValidationError
+
+
+RISK_INPUTS = frozenset(
+    {"change_class", "components", "schema_change", "risk_tier", "risk_override_reason"}
+)
+
+
+@dataclass(frozen=True)
+class WorkloadRisk:
+    key: str
+    tier: str
+    """The tier in force: the rules' unless overridden."""
+    rules_tier: str
+    override_reason: str | None
+    assessment: RiskAssessment
+    path: ApprovalPath
+    approved_roles: tuple[str, ...]
+
+
+def dependents_of(session: Session, component_ids: Iterable[int]) -> dict[int, int]:
+    """Component id → how many components depend on it, directly or transitively."""
+    wanted = set(component_ids)
+    if not wanted:
+        return {}
+    graph = nx.DiGraph()
+    graph.add_edges_from(
+        session.execute(select(ComponentDependency.consumer_id, ComponentDependency.provider_id))
+    )
+    return {c: len(nx.ancestors(graph, c)) if c in graph else 0 for c in wanted}
+
+
+def incidents_of(
+    session: Session, component_ids: Iterable[int], now: datetime | None = None
+) -> dict[int, int]:
+    ids = list(component_ids)
+    since = (now or datetime.now(UTC)) - timedelta(days=FAILURE_WINDOW_DAYS)
+    rows = session.execute(
+        select(Incident.component_id, func.count())
+        .where(Incident.component_id.in_(ids), Incident.opened_at >= since)
+        .group_by(Incident.component_id)
+    )
+    return {cid: n for cid, n in rows}
+
+
+def component_risks(session: Session, components: Sequence[Component]) -> list[ComponentRisk]:
+    ids = [c.id for c in components]
+    dependents = dependents_of(session, ids)
+    incidents = incidents_of(session, ids)
+    return [
+        ComponentRisk(
+            name=c.name,
+            stateful=c.stateful,
+            data_classes=frozenset(c.data_classes),
+            dependents=dependents.get(c.id, 0),
+            incidents=incidents.get(c.id, 0),
+        )
+        for c in components
+    ]
+
+
+def rules_assessment(session: Session, wl: Workload) -> RiskAssessment:
+    return assess(wl.change_class, component_risks(session, wl.components), wl.schema_change)
+
+
+def derive_tier(session: Session, wl: Workload, converted: dict[str, Any]) -> list[FieldError]:
+    """Workload check: the rules set the tier unless an override with a reason says otherwise.
+
+    A tier given in this save that differs from the rules' needs a reason; a tier that was
+    not touched follows the rules, so editing a title never trips over a stale tier.
+    """
+    if wl.change_class is None or wl.size is None:
+        return []  # field errors already name what is missing
+    if wl.id is not None and not RISK_INPUTS & converted.keys():
+        return []  # nothing the rules read changed: no query, no surprise
+    rules = rules_assessment(session, wl)
+    reason = (wl.risk_override_reason or "").strip()
+    wl.risk_override_reason = reason or None
+    asked = converted.get("risk_tier")
+    if reason and wl.risk_tier is not None:
+        return []
+    if asked is not None and asked != rules.tier:
+        because = "; ".join(rules.reasons) or "no risk factors"
+        return [
+            FieldError(
+                "risk_override_reason",
+                f"the rules give {rules.tier} ({because}); overriding to {asked} needs a reason",
+            )
+        ]
+    wl.risk_tier = rules.tier
+    wl.risk_override_reason = None
+    return []
+
+
+def approved_roles(session: Session, wl: Workload) -> tuple[str, ...]:
+    rows = session.scalars(
+        select(Approval.required_role).where(
+            Approval.subject_type == "workload",
+            Approval.subject_uuid == wl.uuid,
+            Approval.state == ApprovalState.APPROVED,
+        )
+    )
+    return tuple(sorted(set(rows)))
+
+
+def assess_workload(session: Session, item_id: int) -> WorkloadRisk:
+    wl = session.get(Workload, item_id)
+    if wl is None:
+        raise NotFound(f"no workload with id {item_id}")
+    rules = rules_assessment(session, wl)
+    regulated = any(c.data_classes for c in wl.components)
+    stateful = any(c.stateful for c in wl.components)
+    return WorkloadRisk(
+        key=wl.key,
+        tier=wl.risk_tier,
+        rules_tier=rules.tier,
+        override_reason=wl.risk_override_reason,
+        assessment=rules,
+        path=path_for(wl.risk_tier, wl.change_class, regulated=regulated, stateful=stateful),
+        approved_roles=approved_roles(session, wl),
+    )
+
+
+def override_risk(
+    session: Session, actor: Actor, item_id: int, tier: str | None, reason: str
+) -> dict[str, Any]:
+    """Set (or with `tier=None`, give back to the rules) a workload's tier; returns the
+    previous values for undo."""
+    from app.services.workloads import WORKLOAD
+
+    wl = session.get(Workload, item_id)
+    if wl is None:
+        raise NotFound(f"no workload with id {item_id}")
+    before = {"risk_tier": wl.risk_tier, "risk_override_reason": wl.risk_override_reason}
+    if tier is not None and tier != wl.risk_tier and not reason.strip():
+        rules = rules_assessment(session, wl)
+        if tier != rules.tier:
+            raise ValidationError(
+                FieldError("risk_override_reason", "an override of the risk tier needs a reason"),
+                "workload",
+            )
+    values = {"risk_tier": tier, "risk_override_reason": reason.strip() or None}
+    crud.update(session, actor, WORKLOAD, wl.uuid, wl.version, values)
+    return before
