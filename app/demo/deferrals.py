@@ -28,8 +28,7 @@ REASONS = (
     "Key engineer on leave",
 )
 REASON_WEIGHTS = (30, 18, 14, 8, 8, 5, 8, 4, 5)
-SLIPPED = {WorkloadStatus.DEPLOYED: 0.16, WorkloadStatus.PLANNED: 0.2,
-           WorkloadStatus.IN_PROGRESS: 0.2}  # fmt: skip
+SLIPPED: dict[str, float] = {"deployed": 0.16, "planned": 0.2, "in_progress": 0.2}
 AGAIN = 0.3
 """Of the slipped work, the share that slipped a second time (and so on)."""
 PULLED_FROM_BACKLOG = 0.03

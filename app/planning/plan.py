@@ -90,9 +90,15 @@ class PlanItem:
     components: tuple[int, ...] = ()
     regulated: bool = False
     """Touches PII, financial or health data."""
+    stateful: bool = False
+    """Touches a component that keeps state (restores must be validated)."""
     missing_approvals: tuple[str, ...] = ()
     """Roles whose sign-off the risk tier's path requires and that is not on record."""
     key_sort: str = ""
+    business_value: int | None = None
+    time_criticality: int | None = None
+    risk_reduction: int | None = None
+    """The WSJF inputs, for editing in place; `wsjf` and `cost_of_delay` derive from them."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -80,7 +80,7 @@ def append(
 def append_many(
     session: Session,
     actor: Actor,
-    events: list[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]],
+    events: Sequence[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]],
 ) -> None:
     """Append (action, entity type, uuid, before, after) events in one go: one lock, one read
     of the chain's end, one batched insert. Thousands of moves from one auto-plan stay fast."""

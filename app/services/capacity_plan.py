@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.domain import Deferral, Release, Workload
-from app.domain.enums import ChangeClass, WorkloadStatus
+from app.domain.enums import ChangeClass, ReleaseStatus, WorkloadStatus
 from app.planning.plan import Proposal
 from app.services import audit, crud
 from app.services.actor import WRITERS, Actor
@@ -28,6 +28,7 @@ from app.services.workloads import WORKLOAD
 CHUNK = 500
 """Ids per IN (...) clause: well inside every backend's parameter limit."""
 UNMOVABLE = (WorkloadStatus.DEPLOYED, WorkloadStatus.CANCELLED)
+CLOSED = (ReleaseStatus.RELEASED, ReleaseStatus.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,10 @@ def edit_workload(
     if wl is None:
         raise NotFound(f"no workload with id {item_id}")
     snapshot = WORKLOAD.snapshot(wl)
+    unknown = sorted(set(values) - snapshot.keys())
+    if unknown:
+        errors = [FieldError(n, "is not a workload field") for n in unknown]
+        raise ValidationError(errors, "workload")
     before = {name: snapshot[name] for name in values}
     crud.update(session, actor, WORKLOAD, wl.uuid, wl.version, values)
     return before
@@ -120,9 +125,9 @@ def _releases(session: Session, ids: Iterable[int | None]) -> dict[int, Any]:
     out = {}
     for part in _chunks(wanted):
         for row in session.execute(
-            select(Release.id, Release.uuid, Release.name, Release.window_start).where(
-                Release.id.in_(part)
-            )
+            select(
+                Release.id, Release.uuid, Release.name, Release.window_start, Release.status
+            ).where(Release.id.in_(part))
         ):
             out[row.id] = row
     return out
@@ -141,7 +146,10 @@ def _apply(
         session, [w[1] for w in wanted] + [r.target_release_id for r in rows.values()]
     )
     errors: list[FieldError] = []
-    changes, moves, deferrals, events = [], [], [], []
+    changes: list[dict[str, Any]] = []
+    moves: list[Move] = []
+    deferrals: list[dict[str, Any]] = []
+    events: list[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]] = []
     now = datetime.now(UTC)
     for item_id, release_id, reason in wanted:
         row = rows.get(item_id)
@@ -198,6 +206,9 @@ def _refusal(row: Any, release_id: int | None, releases: dict[int, Any]) -> str:
         return f"it is {row.status} and can no longer move"
     if release_id is not None and release_id not in releases:
         return f"no release with id {release_id}"
+    if release_id is not None and releases[release_id].status in CLOSED:
+        rel = releases[release_id]
+        return f"{rel.name} is {rel.status}; plan into an upcoming release"
     if release_id is None and row.status == WorkloadStatus.IN_PROGRESS:
         return "work in progress needs a release; it cannot go back to the backlog"
     if (
@@ -231,8 +242,9 @@ def _revert(session: Session, actor: Actor, moves: list[Move]) -> None:
     actor.require(*WRITERS, to="plan workloads into releases")
     by_uuid = {m.workload_uuid: m for m in moves}
     rows = {}
-    for part in _chunks(list(by_uuid)):
-        keys = [uuid.UUID(u) for u in part]
+    names = list(by_uuid)
+    for start in range(0, len(names), CHUNK):
+        keys = [uuid.UUID(u) for u in names[start : start + CHUNK]]
         for row in session.execute(
             select(
                 Workload.id,
@@ -262,7 +274,8 @@ def _revert(session: Session, actor: Actor, moves: list[Move]) -> None:
         )
     releases = _releases(session, [m.from_release for m in moves] + [m.to_release for m in moves])
     now = datetime.now(UTC)
-    changes, events = [], []
+    changes: list[dict[str, Any]] = []
+    events: list[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]] = []
     for m in moves:
         row = rows[m.workload_uuid]
         changes.append({"b_id": row.id, "b_version": row.version, "b_release": m.from_release,
@@ -276,7 +289,7 @@ def _revert(session: Session, actor: Actor, moves: list[Move]) -> None:
         ))  # fmt: skip
     _write(session, changes, now)
     gone = [uuid.UUID(m.deferral_uuid) for m in moves if m.deferral_uuid]
-    for part in _chunks(gone):  # type: ignore[arg-type]
-        session.execute(delete(Deferral).where(Deferral.uuid.in_(part)))
+    for start in range(0, len(gone), CHUNK):
+        session.execute(delete(Deferral).where(Deferral.uuid.in_(gone[start : start + CHUNK])))
     audit.append_many(session, actor, events)
     session.expire_all()

@@ -58,7 +58,8 @@ def release_names(session: Session, ids: Iterable[int]) -> dict[int | None, str]
     out: dict[int | None, str] = {}
     for start in range(0, len(wanted), 500):
         part = wanted[start : start + 500]
-        out.update(session.execute(select(Release.id, Release.name).where(Release.id.in_(part))))
+        rows = session.execute(select(Release.id, Release.name).where(Release.id.in_(part)))
+        out.update((i, name) for i, name in rows)
     return out
 
 
@@ -147,14 +148,18 @@ def _freeze_notes(
 
 def plan_teams(session: Session, policy: PlanningPolicy, now: datetime) -> list[PlanTeam]:
     """Every team with its capacity read from what it delivered on its train."""
-    past: dict[int, list[int]] = defaultdict(list)
+    past: dict[int | None, list[int]] = defaultdict(list)
     for rid, train in session.execute(
         select(Release.id, Release.train_id)
-        .where(Release.train_id.is_not(None), Release.window_start < now)
+        .where(
+            Release.train_id.is_not(None),
+            Release.window_start < now,
+            Release.status != ReleaseStatus.CANCELLED,
+        )
         .order_by(Release.window_start)
     ):
         past[train].append(rid)
-    delivered: dict[int, dict[int, int]] = defaultdict(dict)
+    delivered: dict[int, dict[int | None, int]] = defaultdict(dict)
     for team, rel, points in session.execute(
         select(Workload.team_id, Workload.target_release_id, func.sum(Workload.size))
         .where(
@@ -187,7 +192,7 @@ def plan_teams(session: Session, policy: PlanningPolicy, now: datetime) -> list[
     return out
 
 
-def _history(train_releases: list[int], delivered: dict[int, int]) -> list[int]:
+def _history(train_releases: list[int], delivered: dict[int | None, int]) -> list[int]:
     """Points per release of the team's train since its first delivery on it, oldest first;
     a release it delivered nothing in counts as zero."""
     first = next((i for i, r in enumerate(train_releases) if r in delivered), None)
@@ -230,13 +235,13 @@ def _items(session: Session, train_of: dict[int, int | None], in_scope: set[int]
         mine = comps.get(r.id, ())
         regulated = any(c[2] for c in mine)
         stateful = any(c[1] for c in mine)
-        independent = any(c[3] for c in mine)
+        independent = bool(mine) and all(c[3] for c in mine)
         path = path_for(r.risk_tier, r.change_class, regulated=regulated, stateful=stateful)
         fixed = (
             r.status == WorkloadStatus.IN_PROGRESS
             or r.change_class == ChangeClass.EMERGENCY
             or train_of.get(r.team_id) is None
-            or independent
+            or (r.target_release_id is None and independent)
             or (r.target_release_id is not None and r.train_id is None)
         )
         items.append(
@@ -257,8 +262,12 @@ def _items(session: Session, train_of: dict[int, int | None], in_scope: set[int]
                 depends_on=deps.get(r.id, ()),
                 components=tuple(c[0] for c in mine),
                 regulated=regulated,
+                stateful=stateful,
                 missing_approvals=missing_roles(path, approved.get(r.uuid, ())),
                 key_sort=r.key_sort,
+                business_value=r.business_value,
+                time_criticality=r.time_criticality,
+                risk_reduction=r.risk_reduction,
             )
         )
     return items
@@ -350,12 +359,14 @@ def deferral_slips(session: Session, releases_back: int = 12) -> list[Slip]:
 
 
 def _history_start(session: Session, releases_back: int) -> datetime:
+    """The earliest start among the last `releases_back` past releases of each train."""
     now = datetime.now(UTC)
-    starts: Iterable[datetime] = session.scalars(
-        select(Release.window_start)
+    recent: dict[int | None, list[datetime]] = defaultdict(list)
+    for train, start in session.execute(
+        select(Release.train_id, Release.window_start)
         .where(Release.train_id.is_not(None), Release.window_start < now)
         .order_by(Release.window_start.desc())
-    )
-    trains = max(1, session.scalar(select(func.count()).select_from(ReleaseTrain)) or 1)
-    recent = list(starts)[: releases_back * trains]
-    return recent[-1] if recent else now
+    ):
+        if len(recent[train]) < releases_back:
+            recent[train].append(start)
+    return min((starts[-1] for starts in recent.values()), default=now)

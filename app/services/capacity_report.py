@@ -30,19 +30,22 @@ def release_plan(session: Session, name: str, now: datetime | None = None) -> di
     limit = limits(teams, [target])
     work: dict[int, list[str]] = {}
     points: dict[int, int] = {}
-    for key, team, size, cls in session.execute(
+    for key, team_id, size, cls in session.execute(
         select(Workload.key, Workload.team_id, Workload.size, Workload.change_class)
         .where(Workload.target_release_id == rel.id, Workload.status != WorkloadStatus.CANCELLED)
         .order_by(Workload.key_sort)
     ):
-        work.setdefault(team, []).append(key)
+        work.setdefault(team_id, []).append(key)
         if cls != ChangeClass.EMERGENCY:
-            points[team] = points.get(team, 0) + size
+            points[team_id] = points.get(team_id, 0) + size
     rows = []
     for team in teams:
         if (team.id, rel.id) not in limit and team.id not in work:
             continue
-        cap, basis = limit.get((team.id, rel.id), (None, "not on this release's train"))
+        cap: int | None = None
+        basis = "not on this release's train"
+        if (team.id, rel.id) in limit:
+            cap, basis = limit[team.id, rel.id]
         committed = points.get(team.id, 0)
         rows.append(
             {

@@ -24,7 +24,6 @@ from app.services import crud
 from app.services.actor import Actor
 from app.services.errors import FieldError, NotFound, ValidationError
 
-
 RISK_INPUTS = frozenset(
     {"change_class", "components", "schema_change", "risk_tier", "risk_override_reason"}
 )
@@ -64,7 +63,7 @@ def incidents_of(
         .where(Incident.component_id.in_(ids), Incident.opened_at >= since)
         .group_by(Incident.component_id)
     )
-    return {cid: n for cid, n in rows}
+    return {cid: n for cid, n in rows if cid is not None}
 
 
 def component_risks(session: Session, components: Sequence[Component]) -> list[ComponentRisk]:
