@@ -22,6 +22,8 @@ def percentile(values: Sequence[int], p: int) -> int:
     """The p-th percentile (1..100) by linear interpolation, rounded down to whole points."""
     if not values:
         raise ValueError("percentile of no values")
+    if not 1 <= p <= 100:
+        raise ValueError(f"percentile {p} is outside 1..100")
     if len(values) == 1 or p >= 100:
         return int(max(values)) if p >= 100 else int(values[0])
     cuts = statistics.quantiles(values, n=100, method="inclusive")
