@@ -363,7 +363,9 @@ class BacklogPanel(QWidget):
     def _update_count(self) -> None:
         total, points = self.model.total, self.model.total_points
         shown = self.model.rowCount()
-        head = f"{total:,} to plan on the train" if shown == total else f"{shown:,} of {total:,} shown"
+        head = f"{shown:,} of {total:,} shown"
+        if shown == total:
+            head = f"{total:,} to plan on the train"
         self.count_label.setText(f"{head} · {points:,} points")
 
     def _write_input(self, row: BacklogRow, key: str, value: int) -> None:

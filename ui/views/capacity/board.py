@@ -228,9 +228,7 @@ class Board:
         if item.status == WorkloadStatus.IN_PROGRESS:
             out.append(Flag("fixed", "IN PROGRESS", "Work has started: the auto-planner leaves it"))
         elif item.fixed and item.change_class != ChangeClass.EMERGENCY:
-            out.append(
-                Flag("fixed", "OWN RELEASE", "Independently deployed: released on its own")
-            )
+            out.append(Flag("fixed", "OWN RELEASE", "Independently deployed: released on its own"))
         return out
 
     def overview(self) -> str:
