@@ -52,40 +52,18 @@ def append(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> AuditEvent:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_AUDIT_LOCK})
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    now = datetime.now(UTC)
-    event = AuditEvent(
-        seq=seq,
-        at=now,
-        actor=actor.login,
-        action=action,
-        entity_type=entity_type,
-        entity_uuid=str(entity_uuid),
-        before=_plain(before),
-        after=_plain(after),
-        prev_hash=prev,
-    )
-    event.hash = chain_hash(prev, event)
-    session.add(event)
-    session.flush()
-    announce(session.connection(), entity_type)
-    return event
+    return append_many(session, actor, [(action, entity_type, entity_uuid, before, after)])[0]
 
 
 def append_many(
     session: Session,
     actor: Actor,
     events: Sequence[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]],
-) -> None:
+) -> list[AuditEvent]:
     """Append (action, entity type, uuid, before, after) events in one go: one lock, one read
     of the chain's end, one batched insert. Thousands of moves from one auto-plan stay fast."""
     if not events:
-        return
+        return []
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_AUDIT_LOCK})
     last = session.execute(
@@ -113,6 +91,7 @@ def append_many(
     session.flush()
     for entity_type in sorted({e[1] for e in events}):
         announce(session.connection(), entity_type)
+    return rows
 
 
 def _plain(data: dict[str, Any] | None) -> dict[str, Any] | None:

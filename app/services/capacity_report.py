@@ -30,14 +30,24 @@ def release_plan(session: Session, name: str, now: datetime | None = None) -> di
     limit = limits(teams, [target])
     work: dict[int, list[str]] = {}
     points: dict[int, int] = {}
-    for key, team_id, size, cls in session.execute(
-        select(Workload.key, Workload.team_id, Workload.size, Workload.change_class)
+    exceptions = []
+    names = {t.id: t.name for t in teams}
+    for key, team_id, size, cls, why in session.execute(
+        select(
+            Workload.key,
+            Workload.team_id,
+            Workload.size,
+            Workload.change_class,
+            Workload.exception_reason,
+        )  # fmt: skip
         .where(Workload.target_release_id == rel.id, Workload.status != WorkloadStatus.CANCELLED)
         .order_by(Workload.key_sort)
     ):
         work.setdefault(team_id, []).append(key)
         if cls != ChangeClass.EMERGENCY:
             points[team_id] = points.get(team_id, 0) + size
+        else:
+            exceptions.append({"workload": key, "team": names[team_id], "justification": why})
     rows = []
     for team in teams:
         if (team.id, rel.id) not in limit and team.id not in work:
@@ -65,4 +75,5 @@ def release_plan(session: Session, name: str, now: datetime | None = None) -> di
         "status": rel.status,
         "committed": sum(points.values()),
         "teams": rows,
+        "exceptions": exceptions,
     }

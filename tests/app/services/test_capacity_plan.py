@@ -420,6 +420,9 @@ def test_release_plan_sets_what_each_team_committed_against_its_limit(seeded) ->
     data = rows["Data"]
     assert (data["capacity"], data["basis"]) == (None, "not on this release's train")
     assert (data["committed"], data["over"], data["workloads"]) == (5, 0, ["DAT-1"])
+    assert plan["exceptions"] == [
+        {"workload": "PAY-3", "team": "Payments", "justification": "Outage"}
+    ]
 
 
 # -- moving work -----------------------------------------------------------------------------

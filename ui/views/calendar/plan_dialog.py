@@ -28,14 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db import DatabaseError
 from app.services import queries
 from app.services.calendar_queries import filter_choices, production_environments
 from app.services.deployments import default_length
-from app.services.errors import FieldError, PermissionDenied, ServiceError, ValidationError
+from app.services.errors import FieldError
 from ui.context import AppContext
 from ui.views.calendar.commands import PlanDeploymentCommand
 from ui.views.calendar.zones import city, now
+from ui.widgets.dialogs.command_run import execute_or_show
 from ui.workers import Loader
 
 SUGGEST_DELAY_MS = 350
@@ -188,13 +188,7 @@ class PlanDeploymentDialog(QDialog):
             owner=cast(str | None, self.owner.currentData()),
             minutes=self.length.value(),
         )
-        try:
-            command.execute()
-        except ValidationError as exc:
-            self._show_errors(exc.errors)
-            return
-        except (PermissionDenied, ServiceError, DatabaseError) as exc:
-            self._show_banner(str(exc))
+        if not execute_or_show(command, self._show_errors, self._show_banner):
             return
         self.command = command
         self.planned.emit(command.uuid)

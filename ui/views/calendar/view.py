@@ -57,6 +57,7 @@ from ui.views.calendar.timeline import DEFAULT_ZOOM, TimelineCanvas
 from ui.views.calendar.week import WeekCanvas
 from ui.views.calendar.zones import MONTHS, local, now, resolve, zone_choices
 from ui.widgets.filter_bar import FilterBar
+from ui.widgets.splits import share
 from ui.workers import Loader
 
 FILTER_LABELS = {
@@ -521,10 +522,8 @@ class CalendarView(QWidget):
         super().showEvent(event)
         if not self._sized:
             self._sized = True
-            width = self.splitter.width()
-            self.splitter.setSizes([int(width * 0.74), width - int(width * 0.74)])
-            height = self.side.height()
-            self.side.setSizes([int(height * 0.55), height - int(height * 0.55)])
+            share(self.splitter, 0.74)
+            share(self.side, 0.55)
         if self._stale:
             self.refresh()
 

@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db import DatabaseError
 from app.planning.plan import PlanningPolicy
 from app.services import planning_policy
-from app.services.errors import FieldError, PermissionDenied, ServiceError, ValidationError
+from app.services.errors import FieldError
 from app.services.planning_policy import POLICY
 from ui.context import AppContext
 from ui.undo import Reporter, ServiceCommand
 from ui.views.capacity.proposal_dialog import error_label, fit_height
+from ui.widgets.dialogs.command_run import execute_or_show
 
 KNOBS: tuple[tuple[str, str, str, str], ...] = (
     (
@@ -177,13 +177,7 @@ class PolicyDialog(QDialog):
             super().accept()
             return
         command = SavePolicyCommand(self.ctx, changes)
-        try:
-            command.execute()
-        except ValidationError as exc:
-            self._show_errors(exc.errors)
-            return
-        except (PermissionDenied, ServiceError, DatabaseError) as exc:
-            self._show_banner(str(exc))
+        if not execute_or_show(command, self._show_errors, self._show_banner):
             return
         self.command = command
         super().accept()

@@ -26,16 +26,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db import DatabaseError
 from app.domain.enums import RiskTier
 from app.services import risk
-from app.services.errors import FieldError, PermissionDenied, ServiceError, ValidationError
+from app.services.errors import FieldError
 from app.services.risk import WorkloadRisk
 from app.services.workloads import WORKLOAD
 from ui.context import AppContext
 from ui.models.row_table_model import human
 from ui.undo import Reporter, ServiceCommand
 from ui.views.capacity.proposal_dialog import error_label, fit_height
+from ui.widgets.dialogs.command_run import execute_or_show
 from ui.widgets.risk import risk_icon
 
 TIERS = tuple(t.value for t in RiskTier)
@@ -210,13 +210,7 @@ class RiskDialog(QDialog):
             super().accept()
             return
         command = OverrideRiskCommand(self.ctx, self.item_id, r.key, tier, reason)
-        try:
-            command.execute()
-        except ValidationError as exc:
-            self._show_errors(exc.errors)
-            return
-        except (PermissionDenied, ServiceError, DatabaseError) as exc:
-            self._show_banner(str(exc))
+        if not execute_or_show(command, self._show_errors, self._show_banner):
             return
         self.command = command
         super().accept()

@@ -33,6 +33,7 @@ from ui.views.capacity.commands import Mover
 from ui.views.capacity.details import CardDetails
 from ui.views.capacity.loading import LoadedPlan, load, pick_train
 from ui.views.capacity.state import CapacityState, load_state, save_state
+from ui.widgets.splits import share
 from ui.workers import Loader
 
 RELOAD_ON = frozenset(
@@ -354,10 +355,8 @@ class CapacityView(QWidget):
         super().showEvent(event)
         if not self._sized:
             self._sized = True
-            width = self.splitter.width()
-            self.splitter.setSizes([int(width * 0.72), width - int(width * 0.72)])
-            height = self.side.height()
-            self.side.setSizes([int(height * 0.36), height - int(height * 0.36)])
+            share(self.splitter, 0.72)
+            share(self.side, 0.36)
         if self._stale:
             self.refresh()
 
