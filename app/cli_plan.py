@@ -130,10 +130,16 @@ def cmd_deferrals(args: argparse.Namespace) -> int:
     rep = report(slips, datetime.now(UTC))
     if args.json:
         print(json.dumps(_plain(rep), indent=2, default=str))
-    else:
-        print(health_sentence(rep))
-        for row in rep.by_team:
-            print(f"  {_plain(row)}")
+        return 0
+    print(health_sentence(rep))
+    print(f"  {'team':<24} {'slips':>5} {'work':>5} {'repeat':>6}  most slipped      median age")
+    for row in rep.by_team:
+        most = f"{row.most_key} ×{row.most_slips}" if row.most_key else "-"
+        age = "-" if row.median_age_days is None else f"{row.median_age_days:.0f} d"
+        print(f"  {row.team:<24} {row.slips:>5} {row.workloads:>5} {row.repeat:>6}  "
+              f"{most:<17} {age}")  # fmt: skip
+    for reason in rep.reasons[:5]:
+        print(f"  {reason.count:>4} × {reason.reason}")
     return 0
 
 

@@ -15,7 +15,9 @@ the members of a dependency cycle are deferred together. Work that stays put and
 workload makes its release that workload's deadline. While a team has tech debt waiting, a
 share of its limit is kept for it; what tech debt leaves unused is offered to the rest after.
 
-Planned work beyond the releases in scope is only ever pulled forward: if it does not fit, it
+Compliance work already planned in a release in scope that meets its deadline stays there,
+and its points count first like those of work in progress. Planned work beyond the releases
+in scope is only ever pulled forward: if it does not fit, it
 stays where it is and is neither a placement nor a deferral. Work of teams with no release in
 scope is left alone.
 """
@@ -106,6 +108,18 @@ def _age(item: PlanItem) -> tuple[str, str, int]:
     return (item.key_sort or item.key, item.key, item.id)
 
 
+def _kept_for_deadline(item: PlanItem, start: datetime | None, in_scope: set[int]) -> bool:
+    """Compliance work already planned in a release that meets its deadline stays there: its
+    placement is guaranteed, and moving it could only risk the date."""
+    return (
+        item.must_ship_by is not None
+        and item.change_class == ChangeClass.COMPLIANCE
+        and item.release in in_scope
+        and start is not None
+        and start.date() <= item.must_ship_by
+    )
+
+
 def _is_due_compliance(item: PlanItem) -> bool:
     return item.change_class == ChangeClass.COMPLIANCE and item.must_ship_by is not None
 
@@ -188,6 +202,7 @@ class _Planner:
                 and item.status != in_progress
                 and item.change_class != emergency
                 and trains.get(item.team) is not None
+                and not _kept_for_deadline(item, starts_of.get(release or -1), in_scope)
             ):
                 team_starts = team_starts_of.get(item.team, ())
                 if release is None or release in in_scope:

@@ -169,6 +169,26 @@ def test_compliance_that_cannot_make_its_deadline_takes_the_earliest_room_and_sa
     )
 
 
+def test_compliance_already_planned_in_time_stays_even_in_a_full_release() -> None:
+    busy = item(1, size=10, release=R1.id, fixed=True, status="in_progress")
+    kept = item(
+        2, size=5, change_class="compliance", must_ship_by=date(2026, 1, 25), release=R1.id,
+        status="planned",
+    )  # fmt: skip
+    late = item(
+        3, size=5, change_class="compliance", must_ship_by=date(2026, 1, 1), release=R2.id,
+        status="planned",
+    )  # fmt: skip
+    proposal = auto_plan(snap(busy, kept, late))
+    assert "PAY-2" not in where(proposal)
+    assert "PAY-2" not in {d.key for d in proposal.deferrals}
+    loads = {ld.release: ld.committed for ld in proposal.loads}
+    assert loads[R1.id] == 15  # over the limit of 10, as it already was: nothing is added
+    # PAY-3 sits in a release after its deadline, so it is planned again: R1 has no room
+    assert placed(proposal)["PAY-3"].release == R2.id
+    assert placed(proposal)["PAY-3"].reason.startswith("Compliance due 2026-01-01 misses")
+
+
 def test_compliance_with_a_deadline_may_use_the_tech_debt_reserve() -> None:
     due = item(1, size=10, change_class="compliance", must_ship_by=date(2026, 3, 1))
     debt = item(2, size=3, change_class="tech_debt")
@@ -465,16 +485,34 @@ def snapshots(draw: st.DrawFn) -> tuple[PlanSnapshot, list[int] | None]:
     return snapshot, subset
 
 
-def stays_put(it: PlanItem, trains: dict[int, int | None]) -> bool:
+def stays_put(
+    it: PlanItem, trains: dict[int, int | None], scope: dict[int, PlanRelease] | None = None
+) -> bool:
+    """Work the planner must leave where it is: pinned, off every train, or compliance
+    already planned (in `scope`) in a release that meets its deadline."""
     pinned = it.fixed or it.status == "in_progress" or it.change_class == "emergency"
-    return pinned or trains.get(it.team) is None
+    kept = (
+        scope is not None
+        and it.change_class == "compliance"
+        and it.must_ship_by is not None
+        and it.release in scope
+        and scope[it.release].starts.date() <= it.must_ship_by
+    )
+    return pinned or kept or trains.get(it.team) is None
 
 
-def fixed_loads(snapshot: PlanSnapshot) -> dict[tuple[int, int], int]:
+def fixed_loads(
+    snapshot: PlanSnapshot, subset: list[int] | None = None
+) -> dict[tuple[int, int], int]:
     trains = {t.id: t.train for t in snapshot.teams}
+    scope = {r.id: r for r in scope_of(snapshot, subset)}
     out: dict[tuple[int, int], int] = defaultdict(int)
     for it in snapshot.items:
-        if it.release is not None and stays_put(it, trains) and it.change_class != "emergency":
+        if (
+            it.release is not None
+            and stays_put(it, trains, scope)
+            and it.change_class != "emergency"
+        ):
             out[it.team, it.release] += it.size
     return out
 
@@ -488,7 +526,7 @@ def scope_of(snapshot: PlanSnapshot, subset: list[int] | None) -> list[PlanRelea
 def test_no_team_goes_over_its_limit_because_of_the_plan(case: Any) -> None:
     snapshot, subset = case
     proposal = auto_plan(snapshot, subset)
-    fixed = fixed_loads(snapshot)
+    fixed = fixed_loads(snapshot, subset)
     added: dict[tuple[int, int], int] = defaultdict(int)
     for p in proposal.placements:
         added[p.team, p.release] += p.size
@@ -522,8 +560,9 @@ def test_no_dependency_is_broken_by_the_plan(case: Any) -> None:
             release = at.get(dep, items[dep].release)
             assert release in starts, (p.key, dep)
             assert starts[release] <= starts[p.release]
+    kept_scope = {r.id: r for r in scope_of(snapshot, subset)}
     for it in snapshot.items:
-        if stays_put(it, trains) and it.release in starts:
+        if stays_put(it, trains, kept_scope) and it.release in starts:
             for dep in it.depends_on:
                 if dep in at:
                     assert starts[at[dep]] <= starts[it.release]
@@ -548,7 +587,7 @@ def test_compliance_with_a_deadline_is_deferred_only_when_nothing_had_room(case:
     for p in proposal.placements:
         if p.item in first:
             early[p.team, p.release] += p.size
-    fixed = fixed_loads(snapshot)
+    fixed = fixed_loads(snapshot, subset)
     for d in proposal.deferrals:
         it = items[d.item]
         if d.item not in due or it.depends_on or d.item in depended_on:
@@ -572,7 +611,7 @@ def test_every_candidate_is_placed_or_deferred_once(case: Any) -> None:
     decided = set(seen)
     items = {it.id: it for it in snapshot.items}
     for it in snapshot.items:
-        if stays_put(it, trains):
+        if stays_put(it, trains, scope):
             assert it.id not in decided
         elif it.release in scope or (it.release is None and it.team in riders):
             assert it.id in decided, it
