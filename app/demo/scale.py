@@ -63,7 +63,7 @@ SMALL = Scale(
     horizon=6,
     workloads=1_500,
     share_past=0.55,
-    share_planned=0.25,
+    share_planned=0.15,
     dependency_rate=0.25,
     incidents=120,
 )
@@ -80,7 +80,7 @@ LARGE = Scale(
     horizon=8,
     workloads=100_000,
     share_past=0.375,
-    share_planned=0.22,
+    share_planned=0.035,
     dependency_rate=0.25,
     incidents=5_000,
 )

@@ -91,14 +91,16 @@ def card(
     y += h + 1
     row = QRectF(left, y, right - left, h)
     x = left
-    for flag in flags:
+    for shown, flag in enumerate(flags):
         if flag.kind == "blocked" and x + h < right:
             octagon(p, QPointF(x + h / 2 - 1, row.center().y()), h - 3)
             x += h + 1
         after = badge(p, x, row, flag.label, c.hue(FLAG_HUES[flag.kind]), c, fonts.small_bold)
-        if after == x:  # no room left: say how many did not fit
-            text_in(p, QRectF(x, y, right - x, h), f"+{len(flags)}", c.text, fonts.small_bold)
-            break
+        if after == x:  # no room left: say how many did not fit, and leave the path out
+            rest = f"+{len(flags) - shown}"
+            text_in(p, QRectF(x, y, right - x, h), rest, c.text, fonts.small_bold)
+            p.restore()
+            return
         x = after
     text_in(p, QRectF(x + 2, y, right - x - 2, h), approval_line(item), c.muted, fonts.small)
     p.restore()
