@@ -44,6 +44,15 @@ def tinted(colour: QColor | str, alpha: float) -> QColor:
     return result
 
 
+def palette_kind(palette: QPalette) -> tuple[QColor, QColor, bool, bool]:
+    """(base, text, dark, high contrast) of a palette: what every painted screen derives its
+    colours from. High contrast is presentation mode's near-black on near-white inverse."""
+    base = palette.color(QPalette.ColorRole.Base)
+    text = palette.color(QPalette.ColorRole.Text)
+    high = base.lightness() < 16 and text.lightness() > 240
+    return base, text, base.lightnessF() < 0.5, high
+
+
 def resource_text(folder: str, name: str) -> str:
     return resources.files("resources").joinpath(folder, name).read_text(encoding="utf-8")
 

@@ -29,7 +29,7 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 
-from ui.theme import mixed, tinted
+from ui.theme import mixed, palette_kind, tinted
 
 RELEASE_HUE = "#2f6fce"
 WAVE_HUE = "#0f8b8d"
@@ -84,10 +84,7 @@ class Colours:
 
     @classmethod
     def of(cls, palette: QPalette) -> Colours:
-        base = palette.color(Role.Base)
-        text = palette.color(Role.Text)
-        dark = base.lightnessF() < 0.5
-        high = base.lightness() < 16 and text.lightness() > 240
+        base, text, dark, high = palette_kind(palette)
         share = 0.85 if high else 0.34 if dark else 0.2
 
         def hue(colour: str) -> Hue:

@@ -26,7 +26,7 @@ from PySide6.QtGui import (
 )
 
 from app.planning.plan import Load
-from ui.theme import mixed, tinted
+from ui.theme import mixed, palette_kind, tinted
 from ui.widgets.risk import risk_icon
 
 Role = QPalette.ColorRole
@@ -69,10 +69,7 @@ class Colours:
 
     @classmethod
     def of(cls, palette: QPalette) -> Colours:
-        base = palette.color(Role.Base)
-        text = palette.color(Role.Text)
-        dark = base.lightnessF() < 0.5
-        high = base.lightness() < 16 and text.lightness() > 240
+        base, text, dark, high = palette_kind(palette)
         return cls(
             base=base,
             text=text,

@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QSpinBox,
@@ -28,7 +27,7 @@ from app.services.planning_policy import POLICY
 from ui.context import AppContext
 from ui.undo import Reporter, ServiceCommand
 from ui.views.capacity.proposal_dialog import error_label, fit_height
-from ui.widgets.dialogs.command_run import execute_or_show
+from ui.widgets.dialogs.command_run import execute_or_show, save_or_close
 
 KNOBS: tuple[tuple[str, str, str, str], ...] = (
     (
@@ -137,16 +136,8 @@ class PolicyDialog(QDialog):
             self.editors[name] = spin
             self.errors[name] = error
         if self.read_only:
-            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
             intro.setText(intro.text() + " Changing them needs the coordinator role.")
-        else:
-            buttons = QDialogButtonBox(
-                QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
-                self,
-            )
-            buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.buttons = buttons
+        buttons = self.buttons = save_or_close(self, self.read_only)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(intro)

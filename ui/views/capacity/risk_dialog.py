@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -35,7 +34,7 @@ from ui.context import AppContext
 from ui.models.row_table_model import human
 from ui.undo import Reporter, ServiceCommand
 from ui.views.capacity.proposal_dialog import error_label, fit_height
-from ui.widgets.dialogs.command_run import execute_or_show
+from ui.widgets.dialogs.command_run import execute_or_show, save_or_close
 from ui.widgets.risk import risk_icon
 
 TIERS = tuple(t.value for t in RiskTier)
@@ -165,16 +164,7 @@ class RiskDialog(QDialog):
         self._mode_changed()
         decide.setEnabled(not self.read_only)
 
-        if self.read_only:
-            buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        else:
-            buttons = QDialogButtonBox(
-                QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
-                self,
-            )
-            buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.buttons = buttons
+        buttons = self.buttons = save_or_close(self, self.read_only)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addLayout(head)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
 from app.db import DatabaseError
 from app.services.errors import FieldError, PermissionDenied, ServiceError, ValidationError
 
@@ -25,3 +27,17 @@ def execute_or_show(
         show_banner(str(exc))
         return False
     return True
+
+
+def save_or_close(dialog: QDialog, read_only: bool) -> QDialogButtonBox:
+    """Save and Cancel for someone who may change things; only Close for a viewer, so the
+    dialog never offers what the service would refuse."""
+    if read_only:
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+    else:
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, dialog
+        )
+        buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
