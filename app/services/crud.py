@@ -30,6 +30,9 @@ from app.services.errors import (
 from app.services.fields import Field, convert_all
 
 Checker = Callable[[Session, Any, dict[str, Any]], list[FieldError]]
+Effect = Callable[[Session, Actor, Any, dict[str, Any]], None]
+"""Runs after an update is flushed, with the snapshot from before it: rows that follow from
+the change (a workload's slip) are written in the same transaction."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class EntitySpec:
     fields: Sequence[Field]
     unique: Sequence[str] = ()  # fields whose values must be unique, checked with a message
     checks: Sequence[Checker] = field(default=())  # cross-field rules on the resulting object
+    effects: Sequence[Effect] = field(default=())
     roles: frozenset[str] = WRITERS
 
     def snapshot(self, obj: Any) -> dict[str, Any]:
@@ -107,6 +111,8 @@ def update(
     if after == before:
         return obj
     _flush(session, spec, obj, expected_version)
+    for effect in spec.effects:
+        effect(session, actor, obj, before)
     audit.append(session, actor, action, spec.label, str(obj.uuid), before, after)
     return obj
 

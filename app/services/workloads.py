@@ -8,7 +8,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain import Component, Person, Release, Team, Workload, WorkloadDependency
+from app.domain import (
+    Component,
+    Deferral,
+    Person,
+    Release,
+    Team,
+    Workload,
+    WorkloadDependency,
+)
 from app.domain.enums import FIBONACCI, ChangeClass, RiskTier, WorkloadLink, WorkloadStatus
 from app.services import audit, crud
 from app.services.actor import Actor
@@ -48,6 +56,43 @@ def _emergency_needs_reason(_s: Session, wl: Any, _c: dict[str, Any]) -> list[Fi
             )
         ]
     return []
+
+
+def record_slip(session: Session, actor: Actor, wl: Any, before: dict[str, Any]) -> None:
+    """A later release, or none, than the one it was planned in is a slip, wherever it was
+    edited; moving it straight back where it slipped from takes that slip back (as undo does)."""
+    was = before.get("target_release")
+    old = (
+        None
+        if was is None
+        else session.scalars(
+            select(Release).where(Release.uuid == uuid.UUID(str(was)))
+        ).one_or_none()
+    )
+    new = wl.target_release
+    if old is not None and (new is None or new.window_start > old.window_start):
+        session.add(
+            Deferral(
+                workload_id=wl.id,
+                from_release_id=old.id,
+                to_release_id=None if new is None else new.id,
+                reason="changed in the workload's details",
+                actor=actor.login,
+            )
+        )
+        session.flush()
+        return
+    last = session.scalars(
+        select(Deferral).where(Deferral.workload_id == wl.id).order_by(Deferral.id.desc()).limit(1)
+    ).one_or_none()
+    if (
+        last is not None
+        and new is not None
+        and last.from_release_id == new.id
+        and last.to_release_id == (None if old is None else old.id)
+    ):
+        session.delete(last)
+        session.flush()
 
 
 WORKLOAD = EntitySpec(
@@ -91,6 +136,7 @@ WORKLOAD = EntitySpec(
     ],
     unique=["key"],
     checks=[_planned_needs_release, _emergency_needs_reason, derive_tier],
+    effects=[record_slip],
 )
 
 

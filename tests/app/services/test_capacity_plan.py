@@ -564,6 +564,23 @@ def test_undo_puts_it_back_and_takes_the_deferral_away(seeded, train) -> None:
     assert events[0].after == {"target_release": release_uuid(seeded, "R-1"), "status": "planned"}
 
 
+def test_a_slip_made_in_the_workload_form_is_recorded_and_undo_takes_it_back(seeded, train) -> None:
+    wl_uuid, version = make_workload(seeded, "PAY-1", status="planned", target_release="R-1")
+    with seeded.db.transaction() as s:
+        version = crud.update(s, seeded.coordinator, WORKLOAD, wl_uuid, version,
+                              {"title": "Refund API"}).version  # fmt: skip
+    assert deferral_rows(seeded) == []
+    with seeded.db.transaction() as s:
+        version = crud.update(s, seeded.coordinator, WORKLOAD, wl_uuid, version,
+                              {"target_release": "R-3"}).version  # fmt: skip
+    assert deferral_rows(seeded) == [
+        ("PAY-1", "R-1", "R-3", "changed in the workload's details", "coordinator")
+    ]
+    with seeded.db.transaction() as s:  # what undo in the form does: the old value again
+        crud.update(s, seeded.coordinator, WORKLOAD, wl_uuid, version, {"target_release": "R-1"})
+    assert deferral_rows(seeded) == []
+
+
 def test_undo_is_refused_once_the_workload_moved_again(seeded, train) -> None:
     make_workload(seeded, "PAY-1", status="planned", target_release="R-1")
     first = move(seeded, "PAY-1", "R-2", "Late")
