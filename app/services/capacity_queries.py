@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import func, select
@@ -41,7 +42,7 @@ from app.planning.plan import (
     PlanTeam,
 )
 from app.planning.recurrence import occurrences
-from app.policy.approval_paths import missing_roles, path_for
+from app.policy.approval_paths import ApprovalPath, missing_roles, path_for
 from app.services.calendar import schedule_of
 from app.services.planning_policy import get_policy
 
@@ -205,7 +206,6 @@ def _items(session: Session, train_of: dict[int, int | None], in_scope: set[int]
     rows = session.execute(
         select(
             Workload.id,
-            Workload.uuid,
             Workload.key,
             Workload.title,
             Workload.team_id,
@@ -236,7 +236,7 @@ def _items(session: Session, train_of: dict[int, int | None], in_scope: set[int]
         regulated = any(c[2] for c in mine)
         stateful = any(c[1] for c in mine)
         independent = bool(mine) and all(c[3] for c in mine)
-        path = path_for(r.risk_tier, r.change_class, regulated=regulated, stateful=stateful)
+        path = _path(r.risk_tier, r.change_class, regulated, stateful)
         fixed = (
             r.status == WorkloadStatus.IN_PROGRESS
             or r.change_class == ChangeClass.EMERGENCY
@@ -263,7 +263,7 @@ def _items(session: Session, train_of: dict[int, int | None], in_scope: set[int]
                 components=tuple(c[0] for c in mine),
                 regulated=regulated,
                 stateful=stateful,
-                missing_approvals=missing_roles(path, approved.get(r.uuid, ())),
+                missing_approvals=missing_roles(path, approved.get(r.id, ())),
                 key_sort=r.key_sort,
                 business_value=r.business_value,
                 time_criticality=r.time_criticality,
@@ -304,15 +304,27 @@ def _dependencies(session: Session, open_ids: set[int]) -> dict[int, tuple[int, 
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
-def _approved(session: Session) -> dict[Any, tuple[str, ...]]:
-    out: dict[Any, list[str]] = defaultdict(list)
-    for subject, role in session.execute(
-        select(Approval.subject_uuid, Approval.required_role).where(
-            Approval.subject_type == "workload", Approval.state == ApprovalState.APPROVED
+def _approved(session: Session) -> dict[int, tuple[str, ...]]:
+    """Open workload id → the roles that signed it off, joined in the database so 60,000
+    workload UUIDs are never parsed."""
+    out: dict[int, list[str]] = defaultdict(list)
+    for workload_id, role in session.execute(
+        select(Workload.id, Approval.required_role)
+        .join(Approval, Approval.subject_uuid == Workload.uuid)
+        .where(
+            Approval.subject_type == "workload",
+            Approval.state == ApprovalState.APPROVED,
+            Workload.status.in_(OPEN),
         )
     ):
-        out[subject].append(role)
+        out[workload_id].append(role)
     return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def _path(tier: str, change_class: str, regulated: bool, stateful: bool) -> ApprovalPath:
+    """A handful of distinct paths serve 60,000 workloads."""
+    return path_for(tier, change_class, regulated=regulated, stateful=stateful)
 
 
 def deferral_slips(session: Session, releases_back: int = 12) -> list[Slip]:
