@@ -26,6 +26,10 @@ def register(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> Non
     auto.add_argument("--releases", type=int, metavar="N", help="per train (default: policy)")
     auto.add_argument("--apply", action="store_true", help="apply the proposal (one step)")
     auto.set_defaults(func=cmd_auto)
+    again = psub.add_parser("reassess", help="re-run the risk rules over all open work")
+    common(again)
+    again.add_argument("--apply", action="store_true", help="write the new tiers (one step)")
+    again.set_defaults(func=cmd_reassess)
     defer = psub.add_parser("deferrals", help="the deferred-work report (backlog health)")
     common(defer)
     defer.add_argument("--releases-back", type=int, default=12, metavar="N")
@@ -116,6 +120,30 @@ def cmd_auto(args: argparse.Namespace) -> int:
             print(f"defer {d['workload']:<12} {d['reason']}")
         verb = "applied" if args.apply else "proposed (add --apply to apply)"
         print(f"{len(data['placements'])} placements, {len(data['deferrals'])} deferrals {verb}")
+    return 0
+
+
+def cmd_reassess(args: argparse.Namespace) -> int:
+    from app.services.actor import resolve_actor
+    from app.services.risk_reassess import reassess
+
+    with _open(args) as db:
+        with db.transaction() if args.apply else db.read() as session:
+            changes = reassess(session, resolve_actor(session), apply=args.apply)
+    data = {
+        "changed": [
+            {"workload": c.workload, "from": c.before, "to": c.after, "reasons": list(c.reasons)}
+            for c in changes
+        ],
+        "applied": bool(args.apply),
+    }
+    if args.json:
+        print(json.dumps(data, indent=2))
+        return 0
+    for c in changes:
+        print(f"{c.workload:<12} {c.before:>6} → {c.after:<6} {'; '.join(c.reasons)}")
+    verb = "re-assessed" if args.apply else "would change (add --apply to write them)"
+    print(f"{len(changes)} tiers {verb}")
     return 0
 
 

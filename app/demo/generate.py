@@ -35,6 +35,7 @@ from app.domain.enums import Role
 from app.services import audit
 from app.services.actor import login_for, resolve_actor
 from app.services.org import bootstrap_admin
+from app.services.risk_reassess import reassess
 
 DEMO_UUID = uuid.uuid5(uuid.NAMESPACE_URL, "urn:releasedesk:demo")
 """The audit trail's subject for the act of generating: the database itself."""
@@ -110,6 +111,8 @@ def generate(
         if existing is not None:
             existing.roles = sorted({*(existing.roles or []), Role.ADMIN, Role.COORDINATOR})
         actor = bootstrap_admin(resolve_actor(session))
+        # Tiers were drawn before the incident history existed; the rules now see it too.
+        reassess(session, actor, apply=True, now=world.anchor, audit_each=False)
         after: dict[str, Any] = {
             "scale": spec.name,
             "seed": seed,
