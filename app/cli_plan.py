@@ -6,6 +6,7 @@ Releases and teams are named by name, workloads by key, in every output.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -157,7 +158,7 @@ def cmd_deferrals(args: argparse.Namespace) -> int:
         slips = deferral_slips(session, args.releases_back)
     rep = report(slips, datetime.now(UTC))
     if args.json:
-        print(json.dumps(_plain(rep), indent=2, default=str))
+        print(json.dumps(dataclasses.asdict(rep), indent=2, default=str))
         return 0
     print(health_sentence(rep))
     print(f"  {'team':<24} {'slips':>5} {'work':>5} {'repeat':>6}  most slipped      median age")
@@ -169,13 +170,3 @@ def cmd_deferrals(args: argparse.Namespace) -> int:
     for reason in rep.reasons[:5]:
         print(f"  {reason.count:>4} × {reason.reason}")
     return 0
-
-
-def _plain(value: Any) -> Any:
-    import dataclasses
-
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value

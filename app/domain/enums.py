@@ -57,6 +57,10 @@ class WorkloadStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+OPEN_STATUSES = (WorkloadStatus.BACKLOG, WorkloadStatus.PLANNED, WorkloadStatus.IN_PROGRESS)
+"""Work not yet deployed or cancelled: what plans, tiers and sign-offs are still about."""
+
+
 class ReleaseStatus(StrEnum):
     PLANNED = "planned"
     FROZEN = "frozen"

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ from app.services.actor import WRITERS, Actor
 from app.services.errors import Conflict, ConflictError, FieldError, NotFound, ValidationError
 from app.services.workloads import WORKLOAD
 
+T = TypeVar("T")
 CHUNK = 500
 """Ids per IN (...) clause: well inside every backend's parameter limit."""
 UNMOVABLE = (WorkloadStatus.DEPLOYED, WorkloadStatus.CANCELLED)
@@ -103,9 +104,9 @@ def edit_workload(
     return before
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
+def _chunks(values: Sequence[T]) -> Iterable[Sequence[T]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
 
 
 def _load(session: Session, ids: Sequence[int]) -> dict[int, Any]:
@@ -242,9 +243,7 @@ def _revert(session: Session, actor: Actor, moves: list[Move]) -> None:
     actor.require(*WRITERS, to="plan workloads into releases")
     by_uuid = {m.workload_uuid: m for m in moves}
     rows = {}
-    names = list(by_uuid)
-    for start in range(0, len(names), CHUNK):
-        keys = [uuid.UUID(u) for u in names[start : start + CHUNK]]
+    for part in _chunks([uuid.UUID(u) for u in by_uuid]):
         for row in session.execute(
             select(
                 Workload.id,
@@ -254,7 +253,7 @@ def _revert(session: Session, actor: Actor, moves: list[Move]) -> None:
                 Workload.status,
                 Workload.target_release_id,
             )  # fmt: skip
-            .where(Workload.uuid.in_(keys))
+            .where(Workload.uuid.in_(part))
             .with_for_update()
         ):
             rows[str(row.uuid)] = row
@@ -289,7 +288,7 @@ def _revert(session: Session, actor: Actor, moves: list[Move]) -> None:
         ))  # fmt: skip
     _write(session, changes, now)
     gone = [uuid.UUID(m.deferral_uuid) for m in moves if m.deferral_uuid]
-    for start in range(0, len(gone), CHUNK):
-        session.execute(delete(Deferral).where(Deferral.uuid.in_(gone[start : start + CHUNK])))
+    for part in _chunks(gone):
+        session.execute(delete(Deferral).where(Deferral.uuid.in_(part)))
     audit.append_many(session, actor, events)
     session.expire_all()

@@ -30,7 +30,13 @@ from app.domain import (
     freeze_team,
     workload_component,
 )
-from app.domain.enums import ApprovalState, ChangeClass, ReleaseStatus, WorkloadStatus
+from app.domain.enums import (
+    OPEN_STATUSES,
+    ApprovalState,
+    ChangeClass,
+    ReleaseStatus,
+    WorkloadStatus,
+)
 from app.planning.capacity import velocity
 from app.planning.deferral_report import Slip
 from app.planning.plan import (
@@ -46,7 +52,6 @@ from app.policy.approval_paths import ApprovalPath, missing_roles, path_for
 from app.services.calendar import schedule_of
 from app.services.planning_policy import get_policy
 
-OPEN = (WorkloadStatus.BACKLOG, WorkloadStatus.PLANNED, WorkloadStatus.IN_PROGRESS)
 CLOSED_RELEASES = (ReleaseStatus.RELEASED, ReleaseStatus.CANCELLED)
 
 
@@ -223,7 +228,7 @@ def _items(session: Session, train_of: dict[int, int | None], in_scope: set[int]
             Release.train_id,
         )  # fmt: skip
         .outerjoin(Release, Release.id == Workload.target_release_id)
-        .where(Workload.status.in_(OPEN))
+        .where(Workload.status.in_(OPEN_STATUSES))
         .order_by(Workload.id)
     ).all()
     open_ids = {r.id for r in rows}
@@ -288,7 +293,7 @@ def _components(session: Session) -> dict[int, tuple[tuple[int, bool, bool, bool
         )  # fmt: skip
         .join(Component, Component.id == workload_component.c.component_id)
         .join(Workload, Workload.id == workload_component.c.workload_id)
-        .where(Workload.status.in_(OPEN))
+        .where(Workload.status.in_(OPEN_STATUSES))
     ):
         out[wid].append((cid, bool(stateful), bool(pii or fin or health), track == "independent"))
     return {k: tuple(v) for k, v in out.items()}
@@ -314,7 +319,7 @@ def _approved(session: Session) -> dict[int, tuple[str, ...]]:
         .where(
             Approval.subject_type == "workload",
             Approval.state == ApprovalState.APPROVED,
-            Workload.status.in_(OPEN),
+            Workload.status.in_(OPEN_STATUSES),
         )
     ):
         out[workload_id].append(role)
@@ -364,7 +369,7 @@ def deferral_slips(session: Session, releases_back: int = 12) -> list[Slip]:
             actor=r[7],
             at=r[8],
             created_at=r[9],
-            open=r[10] in OPEN,
+            open=r[10] in OPEN_STATUSES,
         )  # fmt: skip
         for r in rows
     ]

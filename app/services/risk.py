@@ -7,19 +7,24 @@ coordinator may override it, but only with a reason, and the override is audited
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import networkx as nx
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain import Approval, Component, ComponentDependency, Incident, Workload
 from app.domain.enums import ApprovalState
 from app.policy.approval_paths import ApprovalPath, path_for
-from app.policy.risk import FAILURE_WINDOW_DAYS, ComponentRisk, RiskAssessment, assess
+from app.policy.risk import (
+    FAILURE_WINDOW_DAYS,
+    ComponentRisk,
+    RiskAssessment,
+    assess,
+    blast_radius,
+)
 from app.services import crud
 from app.services.actor import Actor
 from app.services.errors import FieldError, NotFound, ValidationError
@@ -41,41 +46,30 @@ class WorkloadRisk:
     approved_roles: tuple[str, ...]
 
 
-def dependents_of(session: Session, component_ids: Iterable[int]) -> dict[int, int]:
-    """Component id → how many components depend on it, directly or transitively."""
-    wanted = set(component_ids)
-    if not wanted:
-        return {}
-    graph = nx.DiGraph()
-    graph.add_edges_from(
-        session.execute(select(ComponentDependency.consumer_id, ComponentDependency.provider_id))
+def component_risks(
+    session: Session, components: Sequence[Component], now: datetime | None = None
+) -> list[ComponentRisk]:
+    """What the risk rules read about each component: data, state, blast radius (over the
+    whole dependency graph) and incidents within the failure-history window."""
+    edges = session.execute(
+        select(ComponentDependency.consumer_id, ComponentDependency.provider_id)
     )
-    return {c: len(nx.ancestors(graph, c)) if c in graph else 0 for c in wanted}
-
-
-def incidents_of(
-    session: Session, component_ids: Iterable[int], now: datetime | None = None
-) -> dict[int, int]:
-    ids = list(component_ids)
+    radius = blast_radius((consumer, provider) for consumer, provider in edges)
     since = (now or datetime.now(UTC)) - timedelta(days=FAILURE_WINDOW_DAYS)
-    rows = session.execute(
-        select(Incident.component_id, func.count())
-        .where(Incident.component_id.in_(ids), Incident.opened_at >= since)
-        .group_by(Incident.component_id)
+    incidents = dict(
+        session.execute(
+            select(Incident.component_id, func.count())
+            .where(Incident.component_id.in_([c.id for c in components]))
+            .where(Incident.opened_at >= since)
+            .group_by(Incident.component_id)
+        ).all()
     )
-    return {cid: n for cid, n in rows if cid is not None}
-
-
-def component_risks(session: Session, components: Sequence[Component]) -> list[ComponentRisk]:
-    ids = [c.id for c in components]
-    dependents = dependents_of(session, ids)
-    incidents = incidents_of(session, ids)
     return [
         ComponentRisk(
             name=c.name,
             stateful=c.stateful,
             data_classes=frozenset(c.data_classes),
-            dependents=dependents.get(c.id, 0),
+            dependents=radius.get(c.id, 0),
             incidents=incidents.get(c.id, 0),
         )
         for c in components

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from app.domain import Component, ComponentDependency, Incident, Workload, workload_component
-from app.domain.enums import WorkloadStatus
-from app.policy.risk import FAILURE_WINDOW_DAYS, ComponentRisk, assess, blast_radius
+from app.domain import Component, Workload, workload_component
+from app.domain.enums import OPEN_STATUSES
+from app.policy.risk import assess
 from app.services import audit
 from app.services.actor import WRITERS, Actor
-
-OPEN = (WorkloadStatus.BACKLOG, WorkloadStatus.PLANNED, WorkloadStatus.IN_PROGRESS)
+from app.services.risk import component_risks
 
 
 @dataclass(frozen=True)
@@ -46,12 +45,15 @@ def reassess(
     with an audit event unless the caller audits the whole act (demo generation)."""
     if apply:
         actor.require(*WRITERS, to="re-assess risk tiers")
-    risks = _component_risks(session, now or datetime.now(UTC))
+    everything = list(session.scalars(select(Component)))
+    risks = dict(
+        zip((c.id for c in everything), component_risks(session, everything, now), strict=True)
+    )
     touched: dict[int, list[int]] = defaultdict(list)
     for wid, cid in session.execute(
         select(workload_component.c.workload_id, workload_component.c.component_id)
         .join(Workload, Workload.id == workload_component.c.workload_id)
-        .where(Workload.status.in_(OPEN), Workload.risk_override_reason.is_(None))
+        .where(Workload.status.in_(OPEN_STATUSES), Workload.risk_override_reason.is_(None))
     ):
         touched[wid].append(cid)
     rows = session.execute(
@@ -64,7 +66,7 @@ def reassess(
             Workload.change_class,
             Workload.schema_change,
         )  # fmt: skip
-        .where(Workload.status.in_(OPEN), Workload.risk_override_reason.is_(None))
+        .where(Workload.status.in_(OPEN_STATUSES), Workload.risk_override_reason.is_(None))
         .order_by(Workload.key_sort)
     ).all()
     changes, writes, events = [], [], []
@@ -96,29 +98,3 @@ def reassess(
             audit.append_many(session, actor, events)
         session.expire_all()
     return changes
-
-
-def _component_risks(session: Session, now: datetime) -> dict[int, ComponentRisk]:
-    edges = session.execute(
-        select(ComponentDependency.consumer_id, ComponentDependency.provider_id)
-    )
-    radius = blast_radius((consumer, provider) for consumer, provider in edges)
-    since = now - timedelta(days=FAILURE_WINDOW_DAYS)
-    incidents = {
-        cid: n
-        for cid, n in session.execute(
-            select(Incident.component_id, func.count())
-            .where(Incident.component_id.is_not(None), Incident.opened_at >= since)
-            .group_by(Incident.component_id)
-        )
-    }
-    return {
-        c.id: ComponentRisk(
-            name=c.name,
-            stateful=c.stateful,
-            data_classes=frozenset(c.data_classes),
-            dependents=radius.get(c.id, 0),
-            incidents=incidents.get(c.id, 0),
-        )
-        for c in session.scalars(select(Component))
-    }
