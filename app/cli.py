@@ -18,6 +18,7 @@ from app import __version__
 from app.cli_calendar import register as register_calendar
 from app.cli_deps import register as register_deps
 from app.cli_plan import register as register_plan
+from app.cli_runbooks import register as register_runbooks
 from app.db import Database, DatabaseError, migrate, open_database
 from app.db.engine import connect
 from app.db.url import default_location
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_deps(sub, _common)
     register_calendar(sub, _common)
     register_plan(sub, _common)
+    register_runbooks(sub, _common)
 
     who = sub.add_parser("whoami", help="who you act as on this database, with which roles")
     _common(who)

@@ -9,11 +9,13 @@ from app.domain.dependencies import (
     FlagState,
     LibraryUsage,
 )
+from app.domain.evidence import GateEvidence
 from app.domain.governance import Approval, AuditEvent
-from app.domain.operations import Deployment, Incident
+from app.domain.operations import Deployment, Incident, RollbackDecision
 from app.domain.org import Person, Team
 from app.domain.planning import PlanningPolicy
 from app.domain.releases import Release, ReleaseTrain
+from app.domain.runbooks import Runbook, RunbookRevision
 from app.domain.scheduling import (
     DeploymentWindow,
     FreezeOverride,
@@ -43,11 +45,15 @@ __all__ = [
     "Environment",
     "FreezeOverride",
     "FreezePeriod",
+    "GateEvidence",
     "Incident",
     "Person",
     "PlanningPolicy",
     "Release",
     "ReleaseTrain",
+    "RollbackDecision",
+    "Runbook",
+    "RunbookRevision",
     "Team",
     "Workload",
     "Wave",

@@ -78,6 +78,8 @@ class ApprovalState(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+    VOID = "void"
+    """Withdrawn because its subject changed (an edited runbook) before or after deciding."""
 
 
 class DeploymentResult(StrEnum):
@@ -85,6 +87,12 @@ class DeploymentResult(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     ROLLED_BACK = "rolled_back"
+
+
+class RollbackChoice(StrEnum):
+    ROLLBACK = "rollback"
+    ROLL_FORWARD = "roll_forward"
+    HOLD = "hold"
 
 
 FIBONACCI = (1, 2, 3, 5, 8, 13, 20, 40, 100)

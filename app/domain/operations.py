@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.base import Base, Entity, UTCDateTime
@@ -42,3 +42,24 @@ class Incident(Entity, Base):
     caused_by_deployment_id: Mapped[int | None] = mapped_column(
         ForeignKey("deployment.id", ondelete="SET NULL"), default=None, index=True
     )
+
+
+class RollbackDecision(Entity, Base):
+    """A rollback, roll-forward or hold call made during a deployment; only ever added."""
+
+    __tablename__ = "rollback_decision"
+
+    deployment_id: Mapped[int] = mapped_column(
+        ForeignKey("deployment.id", ondelete="CASCADE"), index=True
+    )
+    decision: Mapped[str] = mapped_column(String(20), index=True)
+    trigger: Mapped[str | None] = mapped_column(String(300), default=None)
+    """The rollback trigger that called for it, described; None for a manual call."""
+    observed_value: Mapped[float | None] = mapped_column(Float, default=None)
+    observed_unit: Mapped[str] = mapped_column(String(20), default="")
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    reason: Mapped[str] = mapped_column(String(1000))
+
+    deployment: Mapped[Deployment] = relationship()
+    decided_by: Mapped[Person] = relationship()

@@ -19,6 +19,7 @@ class PlanningPolicy(Entity, Base):
         CheckConstraint("default_capacity >= 0", name="default_not_negative"),
         CheckConstraint("tech_debt_share_percent BETWEEN 0 AND 100", name="share_range"),
         CheckConstraint("plan_releases >= 1", name="plan_releases_positive"),
+        CheckConstraint("restore_max_age_days >= 1", name="restore_age_positive"),
     )
 
     history_releases: Mapped[int] = mapped_column(Integer, default=6)
@@ -26,3 +27,5 @@ class PlanningPolicy(Entity, Base):
     default_capacity: Mapped[int] = mapped_column(Integer, default=20)
     tech_debt_share_percent: Mapped[int] = mapped_column(Integer, default=15)
     plan_releases: Mapped[int] = mapped_column(Integer, default=6)
+    restore_max_age_days: Mapped[int] = mapped_column(Integer, default=30)
+    """How recent a passing restore validation must be for a stateful workload's promotion."""

@@ -25,6 +25,8 @@ class PlanningPolicy:
     """Share of each team's capacity kept for tech debt while tech debt is waiting."""
     plan_releases: int = 6
     """How many upcoming releases the board shows and the auto-planner fills by default."""
+    restore_max_age_days: int = 30
+    """How recent a passing restore validation must be to promote stateful work."""
 
 
 @dataclass(frozen=True, slots=True)

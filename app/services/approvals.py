@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain import Approval, Person, Workload
+from app.domain import Approval, Person, RunbookRevision, Workload
 from app.domain.enums import ApprovalState, Role
 from app.services import audit, crud
 from app.services.actor import Actor
@@ -98,6 +98,8 @@ def decide(
         )
         if owner is not None and owner == actor.person_id:
             raise PermissionDenied("nobody approves a change they own (segregation of duties)")
+    if approval.subject_type == "runbook_revision" and approve:
+        _runbook_segregation(session, actor, approval)
     if not approve and not comment.strip():
         raise ValidationError(FieldError("comment", "a rejection needs a reason"), "approval")
     changes = {
@@ -117,3 +119,27 @@ def decide(
         roles=frozenset({approval.required_role}),
     )
     return approval
+
+
+def _runbook_segregation(session: Session, actor: Actor, approval: Approval) -> None:
+    """Operations and security sign a runbook as two people, neither of them an author."""
+    rev = session.scalars(
+        select(RunbookRevision).where(RunbookRevision.uuid == approval.subject_uuid)
+    ).one()
+    authors = {rev.author_id, rev.runbook.author_id}
+    if actor.person_id in authors:
+        raise PermissionDenied("nobody signs off a runbook they wrote (segregation of duties)")
+    other = session.scalar(
+        select(Approval.id).where(
+            Approval.subject_type == approval.subject_type,
+            Approval.subject_uuid == approval.subject_uuid,
+            Approval.id != approval.id,
+            Approval.state == ApprovalState.APPROVED,
+            Approval.decided_by_id == actor.person_id,
+        )
+    )
+    if other is not None:
+        raise PermissionDenied(
+            "operations and security sign a runbook as two different people; "
+            "you already signed this version"
+        )

@@ -34,7 +34,7 @@ HISTORY = timedelta(days=365)
 """How far back rollouts count: older ones describe a team and a platform that moved on."""
 
 
-def _deployment_rules(_s: Session, dep: Any, _c: dict[str, Any]) -> list[FieldError]:
+def _deployment_rules(session: Session, dep: Any, changed: dict[str, Any]) -> list[FieldError]:
     errors: list[FieldError] = []
     if dep.planned_start and dep.planned_end and dep.planned_end <= dep.planned_start:
         errors.append(FieldError("planned_end", "must be after the planned start"))
@@ -43,7 +43,26 @@ def _deployment_rules(_s: Session, dep: Any, _c: dict[str, Any]) -> list[FieldEr
     env = dep.environment
     if env is not None and env.is_production and dep.owner is None:
         errors.append(FieldError("owner", f"a deployment to {env.name} needs a deployment owner"))
+    scheduling = {"workload", "environment", "planned_start"} & changed.keys()
+    if env is not None and env.is_production and scheduling and dep.workload is not None:
+        errors.extend(_runbooks_signed(session, dep.workload.id, env.name))
     return errors
+
+
+def _runbooks_signed(session: Session, workload_id: int, env: str) -> list[FieldError]:
+    """A workload is scheduled into production only once the runbooks it relies on are
+    signed off by operations and security."""
+    from app.services.runbook_queries import relied_on
+
+    return [
+        FieldError(
+            "environment",
+            f"runbook '{status.title}' must be signed off by operations and security before "
+            f"a deployment to {env} ({'; '.join(status.missing)})",
+        )
+        for _, status in relied_on(session, [workload_id]).get(workload_id, [])
+        if not status.approved
+    ]
 
 
 DEPLOYMENT = EntitySpec(

@@ -26,6 +26,9 @@ POLICY = EntitySpec(
             "tech_debt_share_percent", "int", minimum=0, maximum=100, label="Tech-debt share (%)"
         ),
         Field("plan_releases", "int", minimum=1, maximum=52, label="Releases to plan"),
+        Field(
+            "restore_max_age_days", "int", minimum=1, maximum=365, label="Restore valid for (days)"
+        ),
     ],
 )
 NAMES = tuple(f.name for f in POLICY.fields)
