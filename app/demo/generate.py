@@ -26,6 +26,7 @@ from app.demo import (
     workloads,
 )
 from app.demo.operations import Operations
+from app.demo.runbooks import runbook_rows
 from app.demo.scale import Scale, default_anchor, resolve_scale
 from app.demo.scheduling import Scheduling
 from app.demo.world import World
@@ -67,6 +68,10 @@ COUNT_KEYS = {
     "freeze_period": "freezes",
     "freeze_override": "freeze_overrides",
     "wave": "waves",
+    "runbook": "runbooks",
+    "runbook_revision": "runbook_versions",
+    "gate_evidence": "gate_evidence",
+    "rollback_decision": "rollback_decisions",
 }
 
 
@@ -165,6 +170,8 @@ def _write(session: Session, world: World, edges: list[Any], trains: list[Any],
     writer.write("deployment", operations.deployments())
     writer.write("incident", operations.incidents())
     for name, rows in Scheduling(world).rows():
+        writer.write(name, rows)
+    for name, rows in runbook_rows(world, operations.calls):
         writer.write(name, rows)
     writer.fix_sequences()
     return {COUNT_KEYS[name]: writer.counts.get(name, 0) for name in COUNT_KEYS}

@@ -37,6 +37,9 @@ class Operations:
         self.next_id = world.ids("deployment", 0).start
         self.failures: list[tuple[int, int, datetime, str]] = []
         """Failed production rollouts: (deployment id, component index, actual start, tier)."""
+        self.calls: list[tuple[int, str, datetime, int | None]] = []
+        """The same rollouts as (deployment id, result, actual start, owner index): the
+        moments someone decided to roll back, roll forward or hold."""
         self.halted = timedelta(0)
         """How far a failed production wave pushed the workload's later waves."""
         self.quiet: list[tuple[int, int, datetime]] = []
@@ -113,6 +116,7 @@ class Operations:
             comp = rec.components[0]
             if failed:
                 self.failures.append((row["id"], comp, actual_start, rec.risk_tier))
+                self.calls.append((row["id"], result, actual_start, owner))
             elif rng.random() < 0.02:
                 self.quiet.append((row["id"], comp, actual_end))
         if failed:

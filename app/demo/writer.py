@@ -43,6 +43,10 @@ ID_TABLES = (
     "freeze_period",
     "freeze_override",
     "wave",
+    "runbook",
+    "runbook_revision",
+    "gate_evidence",
+    "rollback_decision",
 )
 """Tables with an integer `id` the demo precomputes."""
 
@@ -73,6 +77,10 @@ LABELS = {
     "freeze_override": "freeze overrides",
     "wave": "waves",
     "wave_component": "wave components",
+    "runbook": "runbooks",
+    "runbook_revision": "runbook versions",
+    "gate_evidence": "gate evidence",
+    "rollback_decision": "rollback decisions",
 }
 
 

@@ -3,7 +3,8 @@
 The rules, cited everywhere else:
 
 - tests: entering any environment after the first needs the latest test result recorded
-  in the environment before it to be a pass (promotion by test outcome, never by time).
+  in the environment before it to be a pass (promotion by test outcome, never by time);
+  production environments (regions) all count the last non-production one as before them.
 - Into a production environment, additionally:
   - sign-off: every role on the workload's approval path (app.policy.approval_paths).
   - rollback runbook: every runbook the workload relies on (its own, or else the

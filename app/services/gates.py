@@ -68,6 +68,8 @@ def _target(
     envs: Sequence[Environment], env: Environment, waves: Sequence[Wave], wave: str | None
 ) -> Target:
     before = [e for e in envs if e.position < env.position]
+    if env.is_production:  # production regions are promoted to side by side, from staging
+        before = [e for e in before if not e.is_production]
     previous = before[-1].name if before else None
     canary = next((w for w in waves if _is_canary(w, waves)), None)
     chosen: Wave | None = None

@@ -32,18 +32,22 @@ from app.domain import (
     FlagState,
     FreezeOverride,
     FreezePeriod,
+    GateEvidence,
     Incident,
     LibraryUsage,
     Person,
     Release,
     ReleaseTrain,
+    RollbackDecision,
+    Runbook,
+    RunbookRevision,
     Team,
     Wave,
     Workload,
     WorkloadDependency,
     workload_component,
 )
-from app.domain.enums import FIBONACCI, ChangeClass, RiskTier
+from app.domain.enums import FIBONACCI, ApprovalState, ChangeClass, RiskTier
 from app.domain.workloads import natural_key, wsjf
 from app.planning.contracts import ContractInfo, contract_findings, library_skew
 from app.services import audit, crud
@@ -76,6 +80,10 @@ TABLES: dict[str, Any] = {
     "freezes": FreezePeriod,
     "freeze_overrides": FreezeOverride,
     "waves": Wave,
+    "runbooks": Runbook,
+    "runbook_versions": RunbookRevision,
+    "gate_evidence": GateEvidence,
+    "rollback_decisions": RollbackDecision,
 }
 
 
@@ -148,7 +156,7 @@ def test_every_class_tier_and_zone_is_present(demo: tuple[Database, dict[str, in
     assert tiers == set(RiskTier.choices())
     assert len(zones) >= 4
     assert kinds == {"api", "schema", "library", "data", "infrastructure"}
-    assert states == {"pending", "approved", "rejected"}
+    assert states == set(ApprovalState.choices())
     assert links == {"before", "together"}
     assert {"succeeded", "failed", "rolled_back", "planned"} <= results
     assert any(c is not None for c in caps) and any(c is None for c in caps)
@@ -196,6 +204,42 @@ def test_workloads_look_like_a_tracker(demo: tuple[Database, dict[str, int]]) ->
         r for r in deployed if r.change_request and re.fullmatch(r"CHG\d{7}", r.change_request)
     ]
     assert len(with_cr) > 0.8 * len(deployed)
+
+
+def test_runbooks_evidence_and_decisions_show_every_state(
+    demo: tuple[Database, dict[str, int]],
+) -> None:
+    """Approved, edited after approval (sign-offs void), waiting for security and never sent;
+    evidence of every kind passing and failing; every kind of rollback decision; and the
+    sign-offs honour segregation of duties as the service does."""
+    from app.policy.gates import EvidenceKind
+    from app.runbooks.validate import problems
+    from app.services.runbook_queries import list_runbooks, load
+
+    db, _ = demo
+    with db.read() as s:
+        rows = list_runbooks(s)
+        docs = [load(s, r.uuid) for r in rows]
+        kinds = set(s.execute(select(GateEvidence.kind, GateEvidence.passed).distinct()))
+        decisions = set(s.scalars(select(RollbackDecision.decision).distinct()))
+        people = {p.id: p.login for p in s.scalars(select(Person))}
+    assert {r.subject_kind for r in rows} == {"component", "workload"}
+    assert any(d.approved for d in docs) and any(not d.approved for d in docs)
+    edited = [d for d in docs if not d.approved and d.history[-2:-1] and d.history[-2].signed]
+    assert edited, "a runbook edited after its approval"
+    assert any(o.state == "pending" for d in docs for o in d.sign_offs)
+    assert any(not d.sign_offs for d in docs)
+    for d in docs:
+        if d.approved:
+            by = {o.role: o.decided_by for o in d.sign_offs if o.state == "approved"}
+            assert by["operations"] != by["security"]
+            assert d.author not in by.values()
+        assert d.body.triggers and d.body.total_minutes > 0
+        assert problems(d.body) == [], d.body.title
+    assert {k for k, _ in kinds} == set(EvidenceKind.choices())
+    assert {p for _, p in kinds} == {True, False}
+    assert decisions == {"rollback", "roll_forward", "hold"}
+    assert people
 
 
 def test_trains_and_releases_hang_from_the_anchor(demo: tuple[Database, dict[str, int]]) -> None:
