@@ -25,7 +25,7 @@ OPENING: tuple[StepText, ...] = (
         3,
         "Pause every pipeline that deploys **{name}** so nothing rolls forward meanwhile.",
         "releasectl pipeline pause {name}",
-        "The pipeline shows *paused* for every stage.",
+        "The pipeline shows paused for every stage.",
         False,
     ),
 )
@@ -156,6 +156,6 @@ WORKLOAD_STEP: StepText = (
     "Turn off this change's feature flag in every region before anything else: it may "
     "make the rollback unnecessary.",
     "flagctl set {key} off --all-regions",
-    "The flag reads *off* in every region.",
+    "The flag reads off in every region.",
     True,
 )

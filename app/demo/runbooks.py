@@ -139,9 +139,7 @@ class Runbooks:
         if first is None:
             return
         comp = self.world.components[first]
-        step = (*WORKLOAD_STEP[:3], WORKLOAD_STEP[3], WORKLOAD_STEP[4].replace("{key}", rec.key),
-                *WORKLOAD_STEP[5:])  # fmt: skip
-        body = self._body(comp, f"Roll back {rec.key}", extra=(step,))  # type: ignore[arg-type]
+        body = self._body(comp, f"Roll back {rec.key}", extra=(WORKLOAD_STEP,))
         self._runbook(
             body, 1, workload_id=rec.id, template_id=self.templates[first][0], since=rec.created
         )

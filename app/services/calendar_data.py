@@ -30,6 +30,16 @@ class ReleaseItem:
 
 
 @dataclass(frozen=True)
+class DecisionNote:
+    """A rollback decision recorded during a deployment, as its details summarise it."""
+
+    decision: str
+    """A RollbackChoice value."""
+    decided_at: datetime
+    decided_by: str
+
+
+@dataclass(frozen=True)
 class DeploymentItem:
     key: str
     version: int
@@ -48,6 +58,11 @@ class DeploymentItem:
     result: str
     release: str | None
     """Release key (UUID) of the workload's target release."""
+    gates_missing: tuple[str, ...] | None = None
+    """For a planned production deployment, the promotion gates its workload still lacks, in
+    words (empty: it may go); None where the gates do not apply."""
+    decisions: tuple[DecisionNote, ...] = ()
+    """Rollback decisions recorded for it, newest first."""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ another team's workload carries the change.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -34,6 +35,7 @@ from app.domain import (
     Person,
     Release,
     ReleaseTrain,
+    RollbackDecision,
     Team,
     Wave,
     Workload,
@@ -42,14 +44,16 @@ from app.domain import (
     wave_component,
     workload_component,
 )
-from app.domain.enums import DependencyKind
+from app.domain.enums import DependencyKind, DeploymentResult
 from app.planning.conflicts import ConflictChecker
 from app.planning.durations import Variance, variance, variance_by_team
 from app.planning.recurrence import describe, occurrences
 from app.planning.schedule import Conflict, Freeze, Override, Slot, WaveSpan, Window
+from app.policy.gates import Verdict
 from app.services.calendar import schedule_of
 from app.services.calendar_data import (
     CalendarData,
+    DecisionNote,
     DeploymentItem,
     Filters,
     FreezeItem,
@@ -58,6 +62,7 @@ from app.services.calendar_data import (
     WaveItem,
     WindowItem,
 )
+from app.services.gates import production_verdicts
 
 HORIZON = timedelta(days=90)
 PREVIEW = 25
@@ -430,6 +435,19 @@ def _releases(
 
 
 def _deployment_query(after: datetime, before: datetime, filters: Filters) -> Any:
+    query = _deployment_select().where(_overlaps(after, before))
+    if filters.teams:
+        query = query.where(Team.name.in_(filters.teams))
+    if filters.environments:
+        query = query.where(Environment.name.in_(filters.environments))
+    if filters.trains:
+        query = query.join(ReleaseTrain, ReleaseTrain.id == Release.train_id).where(
+            ReleaseTrain.name.in_(filters.trains)
+        )
+    return query
+
+
+def _deployment_select() -> Any:
     owner = aliased(Person)
     query = (
         select(
@@ -447,22 +465,15 @@ def _deployment_query(after: datetime, before: datetime, filters: Filters) -> An
         .join(Environment, Environment.id == Deployment.environment_id)
         .outerjoin(owner, owner.id == Deployment.owner_id)
         .outerjoin(Release, Release.id == Workload.target_release_id)
-        .where(
-            or_(
-                and_(Deployment.planned_start < before, Deployment.planned_end > after),
-                and_(Deployment.actual_start < before, Deployment.actual_end > after),
-            )
-        )
     )
-    if filters.teams:
-        query = query.where(Team.name.in_(filters.teams))
-    if filters.environments:
-        query = query.where(Environment.name.in_(filters.environments))
-    if filters.trains:
-        query = query.join(ReleaseTrain, ReleaseTrain.id == Release.train_id).where(
-            ReleaseTrain.name.in_(filters.trains)
-        )
     return query
+
+
+def _overlaps(after: datetime, before: datetime) -> Any:
+    return or_(
+        and_(Deployment.planned_start < before, Deployment.planned_end > after),
+        and_(Deployment.actual_start < before, Deployment.actual_end > after),
+    )
 
 
 def components_of(session: Session, workload_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -484,11 +495,39 @@ def _deployments(
 ) -> list[DeploymentItem]:
     rows = session.execute(_deployment_query(after, before, filters)).all()
     comps = components_of(session, (r[1] for r in rows))
+    if filters.components:
+        rows = [r for r in rows if set(comps[r[1]]) & filters.components]
+    notes = _decision_notes(session, _overlaps(after, before))
+    items = _deployment_items(session, rows, comps, notes)
+    items.sort(key=lambda d: (d.actual_start or d.planned_start, d.label))
+    return items
+
+
+def deployment_item(session: Session, deployment_uuid: str) -> DeploymentItem | None:
+    """One deployment as the calendar shows it, for a dialog opened from anywhere."""
+    try:
+        key = uuid.UUID(str(deployment_uuid))
+    except ValueError:
+        return None
+    rows = session.execute(_deployment_select().where(Deployment.uuid == key)).all()
+    if not rows:
+        return None
+    comps = components_of(session, [rows[0][1]])
+    notes = _decision_notes(session, Deployment.uuid == key)
+    return _deployment_items(session, rows, comps, notes)[0]
+
+
+def _deployment_items(
+    session: Session,
+    rows: Sequence[Any],
+    comps: dict[int, list[str]],
+    notes: dict[int, tuple[DecisionNote, ...]],
+) -> list[DeploymentItem]:
+    verdicts = _gate_verdicts(session, {r[1] for r in rows if _gated(r[0], r[5])})
     items = []
     for dep, wid, key, team, env, prod, owner, rel_uuid in rows:
         names = tuple(sorted(comps[wid]))
-        if filters.components and not set(names) & filters.components:
-            continue
+        verdict = verdicts.get(wid) if _gated(dep, prod) else None
         items.append(
             DeploymentItem(
                 key=str(dep.uuid),
@@ -506,10 +545,44 @@ def _deployments(
                 actual_end=dep.actual_end,
                 result=dep.result,
                 release=None if rel_uuid is None else str(rel_uuid),
+                gates_missing=None if verdict is None else verdict.missing,
+                decisions=notes.get(dep.id, ()),
             )
         )
-    items.sort(key=lambda d: (d.actual_start or d.planned_start, d.label))
     return items
+
+
+def _gated(dep: Deployment, production: bool) -> bool:
+    """Only a production rollout still to come is held by the promotion gates."""
+    return production and dep.result == DeploymentResult.PLANNED
+
+
+def _gate_verdicts(session: Session, workload_ids: set[int]) -> dict[int, Verdict]:
+    ids = sorted(workload_ids)
+    found: dict[int, Verdict] = {}
+    for start in range(0, len(ids), 5000):
+        found.update(production_verdicts(session, ids[start : start + 5000]))
+    return found
+
+
+def _decision_notes(session: Session, which: Any) -> dict[int, tuple[DecisionNote, ...]]:
+    """Rollback decisions of the deployments `which` selects (a condition on Deployment),
+    joined from the small decision log rather than looked up per deployment."""
+    found: dict[int, list[DecisionNote]] = defaultdict(list)
+    for dep_id, decision, at, who in session.execute(
+        select(
+            RollbackDecision.deployment_id,
+            RollbackDecision.decision,
+            RollbackDecision.decided_at,
+            Person.name,
+        )
+        .join(Deployment, Deployment.id == RollbackDecision.deployment_id)
+        .join(Person, Person.id == RollbackDecision.decided_by_id)
+        .where(which)
+        .order_by(RollbackDecision.decided_at.desc(), RollbackDecision.id.desc())
+    ):
+        found[dep_id].append(DecisionNote(decision, at, who))
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def _planned_slots(

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -74,6 +75,8 @@ def record_decision(
     moment = decided_at or datetime.now(UTC)
     if moment.tzinfo is None:
         errors.append(FieldError("decided_at", "give a time zone (e.g. Z or +01:00)"))
+    elif moment > datetime.now(UTC) + timedelta(minutes=1):
+        errors.append(FieldError("decided_at", "a decision cannot be logged before it is taken"))
     if errors:
         raise ValidationError(errors, "rollback decision")
     assert dep is not None
@@ -92,7 +95,7 @@ def record_decision(
     if decision == RollbackChoice.ROLLBACK and dep.result != DeploymentResult.ROLLED_BACK:
         dep.result = DeploymentResult.ROLLED_BACK
     session.flush()
-    events = [
+    events: list[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]] = [
         (
             "record",
             "rollback_decision",
@@ -149,7 +152,12 @@ def list_decisions(
     if workload:
         q = q.where(Workload.key == workload)
     if deployment:
-        q = q.where(Deployment.uuid == uuid.UUID(str(deployment)))
+        try:
+            q = q.where(Deployment.uuid == uuid.UUID(str(deployment)))
+        except ValueError:
+            raise ValidationError(
+                FieldError("deployment", f"{deployment!r} is not a deployment's UUID")
+            ) from None
     if since is not None:
         q = q.where(RollbackDecision.decided_at >= since)
     if until is not None:

@@ -36,6 +36,8 @@ class SignOff:
     decided_by: str
     decided_at: datetime | None
     comment: str
+    decided_by_login: str = ""
+    """Who signed, as the approval rules compare people: names are not unique."""
 
     @property
     def line(self) -> str:
@@ -126,10 +128,18 @@ def sign_offs(
     people = _people(session, [a.requested_by_id for a in rows] + [a.decided_by_id for a in rows])
     for a in rows:
         req = people.get(a.requested_by_id, ("", ""))[0]
-        dec = people.get(a.decided_by_id, ("", ""))[0] if a.decided_by_id else ""
+        dec = people.get(a.decided_by_id, ("", "")) if a.decided_by_id else ("", "")
         out[a.subject_uuid].append(
             SignOff(
-                str(a.uuid), a.version, a.required_role, a.state, req, dec, a.decided_at, a.comment
+                str(a.uuid),
+                a.version,
+                a.required_role,
+                a.state,
+                req,
+                dec[0],
+                a.decided_at,
+                a.comment,
+                dec[1],
             )
         )
     return out
@@ -138,8 +148,8 @@ def sign_offs(
 def _approval_of(
     rev: RunbookRevision, rb_author: int, offs: list[SignOff], logins: dict[int, tuple[str, str]]
 ) -> tuple[bool, tuple[str, ...]]:
-    authors = [logins.get(rev.author_id, ("", ""))[0], logins.get(rb_author, ("", ""))[0]]
-    return runbook_approval(authors, [(o.role, o.state, o.decided_by) for o in offs])
+    authors = [logins.get(rev.author_id, ("", ""))[1], logins.get(rb_author, ("", ""))[1]]
+    return runbook_approval(authors, [(o.role, o.state, o.decided_by_login) for o in offs])
 
 
 def load(session: Session, runbook_uuid: uuid.UUID | str) -> RunbookDoc:
@@ -160,7 +170,7 @@ def load(session: Session, runbook_uuid: uuid.UUID | str) -> RunbookDoc:
             .join(Runbook, Runbook.component_id == Component.id)
             .where(Runbook.id == rb.template_id)
         )
-    if rb.component_id is not None:
+    if rb.component is not None:
         kind, subject, title = "component", rb.component.name, rb.component.kind
     else:
         assert rb.workload is not None
@@ -168,11 +178,11 @@ def load(session: Session, runbook_uuid: uuid.UUID | str) -> RunbookDoc:
     history = []
     for r in revisions:
         was = [  # a sign-off voided by a later version still shows this one was signed
-            (o.role, ApprovalState.APPROVED if o.decided_at else o.state, o.decided_by)
+            (o.role, ApprovalState.APPROVED if o.decided_at else o.state, o.decided_by_login)
             for o in offs.get(r.uuid, [])
             if o.state in (ApprovalState.APPROVED, ApprovalState.VOID)
         ]
-        authors = [people.get(r.author_id, ("", ""))[0], people.get(rb.author_id, ("", ""))[0]]
+        authors = [people.get(r.author_id, ("", ""))[1], people.get(rb.author_id, ("", ""))[1]]
         signed = runbook_approval(authors, was)[0]
         history.append(
             RevisionInfo(
@@ -311,7 +321,7 @@ def relied_on(
         .join(rev, (rev.runbook_id == Runbook.id) & (rev.number == Runbook.revision))
         .where(workload_component.c.workload_id.in_(ids))
     ).all()
-    rows = own + tmpl
+    rows = [*own, *tmpl]
     offs = sign_offs(session, [r[2].uuid for r in rows])
     people = _people(session, [r[1].author_id for r in rows] + [r[2].author_id for r in rows])
     out: dict[int, list[tuple[str, RunbookStatus]]] = {}

@@ -164,7 +164,7 @@ def save_revision(
             Conflict("runbook", str(rb.uuid), expected_version, rb.version, _snapshot(rb))
         )
     previous = current_revision(session, rb)
-    if previous.body == body.to_json() and rb.title == body.title.strip():
+    if RunbookBody.from_json(previous.body) == body and rb.title == body.title.strip():
         return previous
     before = _snapshot(rb, previous)
     rb.revision += 1

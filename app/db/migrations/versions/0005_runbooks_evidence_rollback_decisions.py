@@ -77,7 +77,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "(component_id IS NULL AND workload_id IS NOT NULL) OR (component_id IS NOT NULL AND workload_id IS NULL)",
+            "(component_id IS NULL AND workload_id IS NOT NULL)"
+            " OR (component_id IS NOT NULL AND workload_id IS NULL)",
             name=op.f("ck_runbook_one_subject"),
         ),
         sa.ForeignKeyConstraint(
