@@ -19,6 +19,7 @@ from app.planning import capacity
 from app.planning.move_check import MoveChecker
 from app.planning.plan import Load, PlanItem, PlanRelease, PlanSnapshot, PlanTeam
 from app.policy import approval_paths as paths
+from app.policy.gates import Verdict
 
 BACKLOG = 0
 """Column index of the Backlog, which comes before the first release."""
@@ -93,7 +94,7 @@ class Column:
 @dataclass(frozen=True, slots=True)
 class Flag:
     kind: str
-    """compliance, emergency, regulated, blocked, fixed."""
+    """compliance, emergency, regulated, blocked, gates, fixed."""
     label: str
     """The short word on the card."""
     detail: str
@@ -109,6 +110,7 @@ class Board:
         train: int | None,
         team: int | None = None,
         loads: Mapping[tuple[int, int], Load] | None = None,
+        gates: Mapping[int, Verdict] | None = None,
     ) -> None:
         self.snapshot = snapshot
         """The plan with every optimistic move applied."""
@@ -141,6 +143,9 @@ class Board:
         self.loads: dict[tuple[int, int], Load] = dict(
             loads if loads is not None else MoveChecker(snapshot).loads()
         )
+        self.gates: dict[int, Verdict] = dict(gates or {})
+        """Whether each planned card may enter production (see `loading.gate_ids`); a card
+        without a verdict carries no gates flag."""
         self._flags: dict[int, tuple[Flag, ...]] = {}
 
     # ------------------------------------------------------------------ reading
@@ -216,6 +221,12 @@ class Board:
             out.append(Flag("compliance", f"DUE {due:%d %b}", f"Must ship by {due:%d %b %Y}"))
         if item.change_class == ChangeClass.EMERGENCY:
             out.append(Flag("emergency", "EMERGENCY", "Emergency patch: bypasses the train"))
+        verdict = self.gates.get(item.id) if item.release is not None else None
+        if verdict is not None and not verdict.allowed:
+            n = len(verdict.missing)
+            lines = "".join(f"\n• {m}" for m in verdict.missing)
+            detail = f"May not enter production yet: {n} gate{'s' if n != 1 else ''} missing"
+            out.append(Flag("gates", f"GATES {n}", detail + lines))
         if item.regulated:
             out.append(
                 Flag("regulated", "REG DATA", "Touches regulated data (PII, financial, health)")

@@ -1,6 +1,7 @@
 """The picked card in full: who, how big, why it ranks where it does (WSJF and its inputs),
 its risk tier with the approval path and the sign-offs still missing, its dependencies and
-dependents with the releases they sit in, and its flags spelled out."""
+dependents with the releases they sit in, whether it may enter production (every missing
+gate in words), and its flags spelled out."""
 
 from __future__ import annotations
 
@@ -95,6 +96,7 @@ def _rows(board: Board, item: PlanItem) -> list[tuple[str, str]]:
     rows.append(("Risk tier", tier))
     if item.missing_approvals:
         rows.append(("Sign-off due", "<b>" + e(", ".join(item.missing_approvals)) + "</b>"))
+    rows.append(("Production gates", _gates(board, item)))
     if item.must_ship_by is not None:
         rows.append(("Must ship by", f"{item.must_ship_by:%a %d %b %Y}"))
     if item.release is not None:
@@ -110,8 +112,22 @@ def _rows(board: Board, item: PlanItem) -> list[tuple[str, str]]:
     if needed:
         rows.append(("Needed by", _links(board, needed, set())))
     for flag in board.flags(item):
-        rows.append((flag.label, e(flag.detail)))
+        if flag.kind != "gates":  # spelled out in full above
+            rows.append((flag.label, e(flag.detail)))
     return rows
+
+
+def _gates(board: Board, item: PlanItem) -> str:
+    if item.release is None:
+        return "checked once it is planned into a release"
+    verdict = board.gates.get(item.id)
+    if verdict is None:
+        return "not checked yet: read when the board next loads"
+    if verdict.allowed:
+        return "✔ may be promoted"
+    n = len(verdict.missing)
+    missing = "".join(f"<br>• {html.escape(m)}" for m in verdict.missing)
+    return f"<b>✖ blocked: {n} missing</b>{missing}"
 
 
 def _links(board: Board, items: list[PlanItem], late: set[int]) -> str:

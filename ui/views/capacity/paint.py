@@ -45,6 +45,7 @@ FLAG_HUES = {
     "emergency": "#c62828",
     "regulated": "#7048c8",
     "blocked": "#c62828",
+    "gates": "#c2185b",
     "fixed": "#5f6b7a",
 }
 

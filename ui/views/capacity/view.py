@@ -50,6 +50,8 @@ RELOAD_ON = frozenset(
         "freeze override",
         "approval",
         "component",
+        "gate evidence",
+        "runbook",
     }
 )
 """Labels of the writes that change what the board shows ("*": another client wrote)."""
@@ -335,12 +337,16 @@ class CapacityView(QWidget):
         self._rebuild()
 
     def _rebuild(self) -> None:
-        """Another train or team from the plan already loaded: no trip to the database."""
+        """Another train or team from the plan already loaded, shown at once; another train's
+        production gates follow with a reload (they are read for the train on screen)."""
         checker = self.mover.checker()
         if self.board is None or checker is None:
             return
         train = pick_train(self.trains, self.state.train)
-        self._show_board(Board(self.board.snapshot, train, self.state.team, checker.loads()))
+        old = self.board
+        self._show_board(Board(old.snapshot, train, self.state.team, checker.loads(), old.gates))
+        if train != old.train:
+            self._load()  # another train's production gates are read with the plan
 
     def _data_changed(self, label: str) -> None:
         """Only a visible screen re-reads at once; a hidden one catches up when shown."""
