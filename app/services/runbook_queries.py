@@ -146,9 +146,9 @@ def sign_offs(
 
 
 def _approval_of(
-    rev: RunbookRevision, rb_author: int, offs: list[SignOff], logins: dict[int, tuple[str, str]]
+    rev_author: int, rb_author: int, offs: list[SignOff], logins: dict[int, tuple[str, str]]
 ) -> tuple[bool, tuple[str, ...]]:
-    authors = [logins.get(rev.author_id, ("", ""))[1], logins.get(rb_author, ("", ""))[1]]
+    authors = [logins.get(rev_author, ("", ""))[1], logins.get(rb_author, ("", ""))[1]]
     return runbook_approval(authors, [(o.role, o.state, o.decided_by_login) for o in offs])
 
 
@@ -162,7 +162,7 @@ def load(session: Session, runbook_uuid: uuid.UUID | str) -> RunbookDoc:
     ).all()
     offs = sign_offs(session, [r.uuid for r in revisions])
     people = _people(session, [rb.author_id, *(r.author_id for r in revisions)])
-    approved, lacks = _approval_of(rev, rb.author_id, offs.get(rev.uuid, []), people)
+    approved, lacks = _approval_of(rev.author_id, rb.author_id, offs.get(rev.uuid, []), people)
     template_of = None
     if rb.template_id is not None:
         template_of = session.scalar(
@@ -249,7 +249,7 @@ def list_runbooks(session: Session, search: str = "", kind: str = "") -> list[Ru
     out = []
     for rb, r, comp, key in rows:
         body = RunbookBody.from_json(r.body)
-        approved = _approval_of(r, rb.author_id, offs.get(r.uuid, []), people)[0]
+        approved = _approval_of(r.author_id, rb.author_id, offs.get(r.uuid, []), people)[0]
         out.append(
             RunbookRow(
                 str(rb.uuid),
@@ -310,28 +310,29 @@ def relied_on(
     if not ids:
         return {}
     rev = aliased(RunbookRevision)
+    cols = (Runbook.workload_id, Runbook.uuid, Runbook.title, Runbook.revision,
+            Runbook.author_id, rev.uuid, rev.author_id)  # fmt: skip
+    current = (rev.runbook_id == Runbook.id) & (rev.number == Runbook.revision)
     own = session.execute(
-        select(Runbook.workload_id, Runbook, rev)
-        .join(rev, (rev.runbook_id == Runbook.id) & (rev.number == Runbook.revision))
-        .where(Runbook.workload_id.in_(ids))
+        select(Runbook.workload_id, *cols).join(rev, current).where(Runbook.workload_id.in_(ids))
     ).all()
     tmpl = session.execute(
-        select(workload_component.c.workload_id, Runbook, rev)
+        select(workload_component.c.workload_id, *cols)
         .join(Runbook, Runbook.component_id == workload_component.c.component_id)
-        .join(rev, (rev.runbook_id == Runbook.id) & (rev.number == Runbook.revision))
+        .join(rev, current)
         .where(workload_component.c.workload_id.in_(ids))
     ).all()
     rows = [*own, *tmpl]
-    offs = sign_offs(session, [r[2].uuid for r in rows])
-    people = _people(session, [r[1].author_id for r in rows] + [r[2].author_id for r in rows])
+    offs = sign_offs(session, [r[6] for r in rows])
+    people = _people(session, [r[5] for r in rows] + [r[7] for r in rows])
     out: dict[int, list[tuple[str, RunbookStatus]]] = {}
-    has_own = {wid for wid, _, _ in own}
-    for wid, rb, r in rows:
-        if wid in has_own and rb.workload_id is None:
+    has_own = {r[0] for r in own}
+    for wid, own_of, rb_uuid, title, number, rb_author, rev_uuid, rev_author in rows:
+        if wid in has_own and own_of is None:
             continue
-        approved, lacks = _approval_of(r, rb.author_id, offs.get(r.uuid, []), people)
+        approved, lacks = _approval_of(rev_author, rb_author, offs.get(rev_uuid, []), people)
         out.setdefault(wid, []).append(
-            (str(rb.uuid), RunbookStatus(f"{rb.title} (version {rb.revision})", approved, lacks))
+            (str(rb_uuid), RunbookStatus(f"{title} (version {number})", approved, lacks))
         )
     return out
 
@@ -343,3 +344,9 @@ def people_names(session: Session, logins: Iterable[str]) -> dict[str, str]:
         return {}
     rows = session.execute(select(Person.login, Person.name).where(Person.login.in_(wanted)))
     return {login: name for login, name in rows}
+
+
+def people(session: Session) -> list[tuple[str, str]]:
+    """(login, name) of everyone, by name: who a step's owner can be."""
+    rows = session.execute(select(Person.login, Person.name).order_by(Person.name, Person.login))
+    return [(login, name) for login, name in rows]

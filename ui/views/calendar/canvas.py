@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QContextMenuEvent,
     QHelpEvent,
     QImage,
     QKeyEvent,
@@ -79,6 +80,8 @@ class CalendarCanvas(QAbstractScrollArea):
     status = Signal(str)
     zoomed = Signal()
     """The scale changed (timeline days, week hours): worth remembering."""
+    context_requested = Signal(object, object)
+    """Ref and global QPoint: a right-click on an item, or the menu key on the picked one."""
 
     snap = timedelta(minutes=15)
     mode_name = ""
@@ -366,6 +369,21 @@ class CalendarCanvas(QAbstractScrollArea):
         if hit is not None:
             self.set_selected(hit.ref)
             self.activated.emit(hit.ref)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if event.reason() == QContextMenuEvent.Reason.Mouse:
+            hit = self.hit_at(QPointF(event.pos()))
+            ref = hit.ref if hit is not None else None
+            if ref is not None:
+                self.set_selected(ref)
+            where: QPoint | None = event.globalPos()
+        else:
+            ref = self.selected
+            where = self.global_point(ref) if ref is not None else None
+        if ref is None or where is None:
+            event.ignore()
+            return
+        self.context_requested.emit(ref, where)
 
     def cancel_drag(self) -> bool:
         if self.drag is None and self._press is None:

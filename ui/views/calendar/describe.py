@@ -12,7 +12,7 @@ from datetime import datetime
 
 from app.planning.durations import Variance
 from app.planning.schedule import BLOCKING, Conflict
-from app.services.calendar_data import OverrideItem
+from app.services.calendar_data import DeploymentItem, OverrideItem
 from ui.views.calendar.index import (
     DEPLOYMENT,
     FREEZE,
@@ -22,7 +22,7 @@ from ui.views.calendar.index import (
     CalendarIndex,
     Ref,
 )
-from ui.views.calendar.zones import clock, span_text, when, zones_line
+from ui.views.calendar.zones import clock, local, span_text, when, zones_line
 
 KIND_WORDS = {
     RELEASE: "Release",
@@ -175,6 +175,7 @@ def details(
         facts += _rollout_times(durations, (dep.team,) if dep.team else ())
         if dep.components:
             facts.append(("Components", ", ".join(dep.components)))
+        facts += _gates(dep) + _decisions(dep, zone)
         owner = index.releases.get(dep.release or "")
         if owner is not None:
             facts.append(("Release", owner.name))
@@ -205,6 +206,47 @@ def details(
 
 
 MAX_TEAMS = 4
+MAX_DECISIONS = 3
+GATES_BLOCKED = "✖ gates"
+GATES_CLEAR = "✔"
+DECISION_NAMES = {"rollback": "rollback", "roll_forward": "roll forward", "hold": "hold"}
+
+
+def gate_mark(dep: DeploymentItem) -> str:
+    """The boxed mark on a planned production deployment: blocked or clear to go."""
+    if dep.gates_missing is None:
+        return ""
+    return GATES_BLOCKED if dep.gates_missing else GATES_CLEAR
+
+
+def _gates(dep: DeploymentItem) -> list[tuple[str, str]]:
+    """Whether the promotion gates let it into production, and each one it still lacks."""
+    if dep.gates_missing is None:
+        return []
+    if not dep.gates_missing:
+        return [("Gates", "✔ every promotion gate is met")]
+    n = len(dep.gates_missing)
+    lines = [f"✖ blocked: {n} gate{'s' if n != 1 else ''} missing"]
+    lines += [f"• {gap}" for gap in dep.gates_missing]
+    return [("Gates", "\n".join(lines))]
+
+
+def _decisions(dep: DeploymentItem, zone: str) -> list[tuple[str, str]]:
+    """ "2 rollback decisions: rollback at 02:14 by Omar Schmidt; hold at 01:50 by …"."""
+    if not dep.decisions:
+        return []
+    day = local(dep.planned_start, zone).date()
+    said = []
+    for note in dep.decisions[:MAX_DECISIONS]:
+        at = clock(note.decided_at, zone)
+        if local(note.decided_at, zone).date() != day:
+            at = when(note.decided_at, zone)
+        name = DECISION_NAMES.get(note.decision, note.decision)
+        said.append(f"{name} at {at} by {note.decided_by}")
+    n = len(dep.decisions)
+    more = f"; … and {n - MAX_DECISIONS} more" if n > MAX_DECISIONS else ""
+    text = f"{n} rollback decision{'s' if n != 1 else ''}: " + "; ".join(said) + more
+    return [("Decisions", text)]
 
 
 def _rollout_times(

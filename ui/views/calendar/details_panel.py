@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal, SignalInstance
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +36,10 @@ class DetailsPanel(QWidget):
     """Freeze key."""
     decision_requested = Signal(object, bool)
     """The OverrideItem and approve (True) or reject."""
+    rollback_log_requested = Signal(str)
+    """Deployment key: show its rollback decisions."""
+    rollback_record_requested = Signal(str)
+    """Deployment key: record a rollback decision for it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +47,8 @@ class DetailsPanel(QWidget):
         self.can_edit = False
         self.can_request = False
         self.can_decide = False
+        self.can_record = False
+        """May record rollback decisions (operations, coordinator, admin)."""
         self.title = QLabel("Nothing selected", self)
         self.title.setObjectName("detailsTitle")
         self._style_title()
@@ -69,6 +75,9 @@ class DetailsPanel(QWidget):
         self.edit_button.setToolTip("Change this item (Enter)")
         self.delete_button.setToolTip("Delete this item (Delete); undoable")
         self.request_button.setToolTip("Ask an approver to let a release or deployment in")
+        self.log_button = QPushButton("Rollback decisions…", self)
+        self.record_button = QPushButton("Record rollback decision…", self)
+        self.log_button.setToolTip("The rollback, roll-forward and hold calls made for it")
         buttons = QHBoxLayout()
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.delete_button)
@@ -78,6 +87,10 @@ class DetailsPanel(QWidget):
         decide.addStretch(1)
         decide.addWidget(self.approve_button)
         decide.addWidget(self.reject_button)
+        rollback = QHBoxLayout()
+        rollback.addWidget(self.log_button)
+        rollback.addWidget(self.record_button)
+        rollback.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.title)
@@ -91,12 +104,17 @@ class DetailsPanel(QWidget):
         layout.addWidget(self.overrides_title)
         layout.addWidget(self.overrides)
         layout.addLayout(decide)
+        layout.addLayout(rollback)
         layout.addLayout(buttons)
         self.edit_button.clicked.connect(self.edit_requested)
         self.delete_button.clicked.connect(self.delete_requested)
         self.request_button.clicked.connect(self._request)
         self.approve_button.clicked.connect(lambda: self._decide(True))
         self.reject_button.clicked.connect(lambda: self._decide(False))
+        self.log_button.clicked.connect(lambda: self._for_deployment(self.rollback_log_requested))
+        self.record_button.clicked.connect(
+            lambda: self._for_deployment(self.rollback_record_requested)
+        )
         self.overrides.currentRowChanged.connect(lambda _row: self._update_buttons())
         self.show_details(None)
 
@@ -154,6 +172,14 @@ class DetailsPanel(QWidget):
         record = self.details is not None and self.details.ref.kind == DEPLOYMENT
         self.edit_button.setVisible(editable)
         self.delete_button.setVisible(editable and not record)
+        self.log_button.setVisible(record)
+        self.record_button.setVisible(record)
+        self.record_button.setEnabled(self.can_record)
+        self.record_button.setToolTip(
+            "Record a rollback, roll-forward or hold call (never undone)"
+            if self.can_record
+            else "Recording a rollback decision needs the operations, coordinator or admin role"
+        )
         self.edit_button.setText("Edit…" if self.can_edit else "View…")
         self.delete_button.setEnabled(editable and self.can_edit)
         self.request_button.setEnabled(self.can_request)
@@ -165,6 +191,10 @@ class DetailsPanel(QWidget):
     def _request(self) -> None:
         if self.details is not None:
             self.override_requested.emit(self.details.ref.key)
+
+    def _for_deployment(self, signal: SignalInstance) -> None:
+        if self.details is not None and self.details.ref.kind == DEPLOYMENT:
+            signal.emit(self.details.ref.key)
 
     def _decide(self, approve: bool) -> None:
         override = self.selected_override()

@@ -10,6 +10,7 @@ from PySide6.QtGui import QFontMetricsF, QPainter, QPaintEvent, QPen, QResizeEve
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ui.views.calendar import paint
+from ui.views.calendar.describe import GATES_BLOCKED
 from ui.views.calendar.paint import Colours
 
 Swatch = Callable[[QPainter, QRectF, Colours], None]
@@ -49,6 +50,11 @@ def _actual(p: QPainter, r: QRectF, c: Colours) -> None:
         paint.deployment_mark(p, QRectF(r.left() + i * 9, r.top() + 2, 5, r.height() - 4), True, c)
 
 
+def _gates(p: QPainter, r: QRectF, c: Colours) -> None:
+    font = paint.scaled(p.font(), 0.85, bold=True)
+    paint.boxed(p, r.adjusted(0, 2, 0, -2), GATES_BLOCKED, c, font, alarm=True)
+
+
 def _window(p: QPainter, r: QRectF, c: Colours) -> None:
     p.fillRect(r, c.window_band)
     p.fillRect(QRectF(r.left(), r.top(), 3, r.height()), c.window_edge)
@@ -84,6 +90,7 @@ ENTRIES: list[tuple[Swatch, str, float]] = [
     (_wave, "Wave", 26),
     (_planned, "Planned deploy", 24),
     (_actual, "Done", 24),
+    (_gates, "Production gates missing", 50),
     (_window, "Allowed window", 24),
     (_hard, "HARD freeze", 30),
     (_soft, "soft freeze", 30),

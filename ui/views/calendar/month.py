@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from ui.views.calendar import paint
 from ui.views.calendar.canvas import CalendarCanvas, Hit, More
-from ui.views.calendar.describe import label
+from ui.views.calendar.describe import GATES_BLOCKED, gate_mark, label
 from ui.views.calendar.drag import Drag
 from ui.views.calendar.index import DEPLOYMENT, FREEZE, RELEASE, WAVE, Ref, Tally
 from ui.views.calendar.timegrid import Day, covered, days, month_grid, pack
@@ -382,9 +382,10 @@ class MonthCanvas(CalendarCanvas):
                 paint.outline(p, rect, c)
         else:
             hue = {RELEASE: c.release, WAVE: c.wave, DEPLOYMENT: c.deployment}[seg.style]
-            filled = True
+            filled, mark = True, ""
             if seg.style == DEPLOYMENT:
-                filled = self.index.deployments[seg.ref.key].actual_start is not None
+                dep = self.index.deployments[seg.ref.key]
+                filled, mark = dep.actual_start is not None, gate_mark(dep)
             count = self.index.conflict_count(seg.ref)
             blocking = self.index.any_blocking(seg.ref)
             paint.bar(
@@ -398,6 +399,8 @@ class MonthCanvas(CalendarCanvas):
                 selected=selected,
                 conflicts=count,
                 blocking=blocking,
+                mark=mark,
+                alarm=mark == GATES_BLOCKED,
             )
         if seg.style == RELEASE:
             self._lane_offsets.setdefault(seg.ref, y - a.top())

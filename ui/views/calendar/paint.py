@@ -332,9 +332,12 @@ def bar(
     conflicts: int = 0,
     blocking: bool = False,
     radius: float = 3.0,
+    mark: str = "",
+    alarm: bool = False,
 ) -> None:
     """A labelled event bar: filled (planned release, wave, actual deployment) or an outline
-    (a planned deployment); a conflict glyph at its start; a heavy highlight when selected."""
+    (a planned deployment); a conflict glyph at its start; a boxed `mark` at its end (bold
+    and edged in the freeze red when `alarm`); a heavy highlight when selected."""
     if rect.width() < 1 or rect.height() < 1:
         return
     p.save()
@@ -357,12 +360,37 @@ def bar(
         size = min(head.height() - 3, 14.0)
         warning(p, QPointF(x + size / 2, head.center().y()), size, blocking)
         x += size + 3
-    if rect.width() - (x - rect.left()) > 8:
-        text_in(
-            p, QRectF(x, head.top(), rect.right() - x - 3, head.height()), label, hue.text, font
-        )
+    right = rect.right() - 3
+    small = scaled(font, 0.85, bold=alarm)
+    for text in dict.fromkeys((mark, mark.split(" ")[0])) if mark else ():
+        need = QFontMetricsF(small).horizontalAdvance(text) + 8
+        if right - x >= need + (MIN_LABEL if text == mark else 0):
+            box = QRectF(right - need, head.top() + 2, need, max(1.0, head.height() - 4))
+            boxed(p, box, text, colours, small, alarm=alarm)
+            right = box.left() - 3
+            break
+    if right - x > 5:
+        text_in(p, QRectF(x, head.top(), right - x, head.height()), label, hue.text, font)
     if selected:
         outline(p, rect, colours)
+    p.restore()
+
+
+MIN_LABEL = 24.0
+"""A bar keeps this much room for its label beside a whole mark; a narrower bar shows only
+the mark's first word (its shape), since an elided label says nothing anyway."""
+
+
+def boxed(
+    p: QPainter, rect: QRectF, text: str, colours: Colours, font: QFont, *, alarm: bool
+) -> None:
+    """A small boxed word ("✖ gates") on its own ground, so it reads on any bar fill."""
+    p.save()
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    p.setBrush(colours.base)
+    p.setPen(QPen(colours.hard if alarm else colours.muted, colours.line * (1.5 if alarm else 1)))
+    p.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 2, 2)
+    text_in(p, rect, text, colours.text, font, Qt.AlignmentFlag.AlignHCenter)
     p.restore()
 
 

@@ -35,7 +35,7 @@ from app.services.calendar_data import Filters
 from app.services.calendar_queries import filter_choices, rollout_durations
 from app.services.releases import RELEASE as RELEASE_SPEC
 from ui.context import AppContext
-from ui.views.calendar import editing, exchange
+from ui.views.calendar import decisions, editing, exchange
 from ui.views.calendar.canvas import CalendarCanvas
 from ui.views.calendar.conflicts_panel import ConflictsPanel
 from ui.views.calendar.describe import details
@@ -87,6 +87,8 @@ class CalendarView(QWidget):
         self.selected: Ref | None = None
         self.more_menu: QMenu | None = None
         """The "+N more" list last opened."""
+        self.context_menu: QMenu | None = None
+        """The item's menu last opened (right-click or the menu key)."""
         self._stale = False
         self._notice = ""
         """A result to show again once the reload it caused has landed."""
@@ -138,6 +140,7 @@ class CalendarView(QWidget):
         self.details_panel.can_edit = self.can_edit
         self.details_panel.can_request = ctx.actor.has(*REQUESTERS)
         self.details_panel.can_decide = ctx.actor.has(*APPROVERS)
+        self.details_panel.can_record = decisions.can_record(self)
         self._build_layout()
         self._build_actions()
         self._connect()
@@ -387,6 +390,7 @@ class CalendarView(QWidget):
         canvas.range_requested.connect(self._pan_timer.start)
         canvas.status.connect(lambda text: self.status.setText(text or " "))
         canvas.zoomed.connect(self._save)
+        canvas.context_requested.connect(lambda ref, at: decisions.show_menu(self, ref, at))
 
     def _connect(self) -> None:
         nav = self.nav
@@ -409,6 +413,10 @@ class CalendarView(QWidget):
         self.details_panel.delete_requested.connect(self.delete_selected)
         self.details_panel.override_requested.connect(self.editor.request_override)
         self.details_panel.decision_requested.connect(self.editor.decide_override)
+        self.details_panel.rollback_log_requested.connect(lambda k: decisions.open_log(self, k))
+        self.details_panel.rollback_record_requested.connect(
+            lambda k: decisions.record_decision(self, k)
+        )
         self.ctx.data_changed.connect(self._data_changed)
 
     # ------------------------------------------------------------------ loading

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QWidget
 from app.planning.recurrence import place
 from ui.views.calendar import paint
 from ui.views.calendar.canvas import CalendarCanvas, Hit, More
-from ui.views.calendar.describe import label
+from ui.views.calendar.describe import GATES_BLOCKED, gate_mark, label
 from ui.views.calendar.drag import Drag
 from ui.views.calendar.index import DEPLOYMENT, FREEZE, RELEASE, WAVE, WINDOW, Ref, stack_rows
 from ui.views.calendar.timegrid import Day, days, pack
@@ -354,9 +354,10 @@ class WeekCanvas(CalendarCanvas):
             y1 = max(self.y_of(block.end, day), y0 + min_h)
             rect = QRectF(area.left() + lane * w, y0, w - 2, y1 - y0)
             hue = {RELEASE: c.release, WAVE: c.wave, DEPLOYMENT: c.deployment}[block.style]
-            filled = True
+            filled, mark = True, ""
             if block.style == DEPLOYMENT:
-                filled = self.index.deployments[block.ref.key].actual_start is not None
+                dep = self.index.deployments[block.ref.key]
+                filled, mark = dep.actual_start is not None, gate_mark(dep)
             text = label(self.index, block.ref, self.zone)
             paint.bar(
                 p,
@@ -369,6 +370,8 @@ class WeekCanvas(CalendarCanvas):
                 selected=block.ref == self.selected,
                 conflicts=self.index.conflict_count(block.ref),
                 blocking=self.index.any_blocking(block.ref),
+                mark=mark,
+                alarm=mark == GATES_BLOCKED,
             )
             self._paint_second_line(p, rect, block, font)
             self.add_hit(Hit(block.ref, rect, block.start, block.end, (day.day,)))
