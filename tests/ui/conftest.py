@@ -7,6 +7,7 @@ the application object.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -90,14 +91,23 @@ def messages(monkeypatch: pytest.MonkeyPatch) -> Messages:
 
 
 @pytest.fixture
-def show(qtbot: Any) -> Callable[[Any], Any]:
-    """Show a widget at a realistic size and wait until it is on (offscreen) screen."""
+def show(qtbot: Any) -> Iterator[Callable[[Any], Any]]:
+    """Show a widget at a realistic size and wait until it is on (offscreen) screen.
+
+    The widgets are closed when the test ends, before the database fixtures drop their
+    schema: a debounced re-read still pending then stops, instead of querying a database
+    that is gone."""
+    shown: list[Any] = []
 
     def _show(widget: Any) -> Any:
         qtbot.addWidget(widget)
         widget.resize(1200, 700)
         widget.show()
         qtbot.waitExposed(widget)
+        shown.append(widget)
         return widget
 
-    return _show
+    yield _show
+    for widget in reversed(shown):
+        with contextlib.suppress(RuntimeError):  # already deleted by the test
+            widget.close()

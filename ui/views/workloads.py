@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any, cast
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from app.domain.enums import ChangeClass, RiskTier, WorkloadStatus
 from app.services import queries
 from app.services.queries import WorkloadFilter
 from app.services.workloads import WORKLOAD
+from ui import excel_actions
 from ui.context import AppContext
 from ui.models.row_table_model import human
 from ui.models.workload_table_model import WorkloadTableModel
@@ -54,6 +55,7 @@ class WorkloadsView(EntityView):
         self.splitter = split
         layout.insertWidget(at, split, 1)
         self._sized = False
+        self._gates_pending = False
         self._gates_timer = QTimer(self)
         self._gates_timer.setSingleShot(True)
         self._gates_timer.setInterval(GATES_DELAY_MS)
@@ -74,7 +76,17 @@ class WorkloadsView(EntityView):
             self.toolbar.addSeparator()
             self.toolbar.addAction(self.gates_action)
         self.addAction(self.gates_action)
+        excel_actions.add_view_export(
+            self, self.toolbar, self.excel_scope_now, after[0] if after else None
+        )
         self._show_gates()
+
+    def excel_scope_now(self) -> excel_actions.ExcelScope:
+        """The release the list is filtered on, if any: what "Export to Excel…" covers."""
+        release = (
+            self.filter_bar.value("release") and self.filter_bar.combo("release").currentText()
+        )
+        return excel_actions.ExcelScope(release=release or None)
 
     def show_gates(self) -> None:
         """Ctrl+G: open the gate panel (if folded away) on the selected workload, focused."""
@@ -99,6 +111,16 @@ class WorkloadsView(EntityView):
         if not self._sized:
             self._sized = True
             share(self.splitter, 0.6)
+        if self._gates_pending:
+            self._gates_pending = False
+            self._gates_timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """The gates of a hidden list are read when it shows again, never in the dark."""
+        if self._gates_timer.isActive():
+            self._gates_timer.stop()
+            self._gates_pending = True
+        super().hideEvent(event)
 
     def current_filter(self) -> WorkloadFilter:
         bar = self.filter_bar

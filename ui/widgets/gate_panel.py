@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtGui import QColor, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -310,6 +310,13 @@ class GatePanel(QWidget):
             share(self.splitter, 0.62)
         if self._stale:
             self.refresh()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """A pending re-read waits for the next show (the database may close meanwhile)."""
+        if self._reload_timer.isActive():
+            self._reload_timer.stop()
+            self._stale = True
+        super().hideEvent(event)
 
 
 def _strip(doc: str) -> str:

@@ -14,7 +14,7 @@ import html
 from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QEvent, QItemSelection, QStringListModel, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -101,7 +101,9 @@ class DecisionLogPanel(QWidget):
         self._timer.timeout.connect(self.refresh)
         self._build_layout()
         self._connect()
+        self._ready = False
         self.refresh()
+        self._ready = True
 
     # ------------------------------------------------------------------ public
     @property
@@ -109,8 +111,12 @@ class DecisionLogPanel(QWidget):
         return self.ctx.actor.has(*DECIDERS)
 
     def refresh(self) -> None:
-        """Read the log again with the filters as they stand."""
+        """Read the log again with the filters as they stand; a hidden log (a tab not shown,
+        a closed dialog) only notes it and reads when it shows again."""
         self._timer.stop()
+        if self._ready and not self.isVisible():
+            self._stale = True
+            return
         self._stale = False
         workload = self.workload.text().strip() or None
         with self.ctx.read() as session:
@@ -349,6 +355,14 @@ class DecisionLogPanel(QWidget):
         super().showEvent(event)
         if self._stale:
             self.refresh()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """A pending re-read waits for the next show: a hidden log (or one whose database
+        was closed) must not query."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self._stale = True
+        super().hideEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QHideEvent, QPainter, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -137,6 +137,7 @@ class ListPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.filter_changed)
+        self._pending = False
         self.search.textChanged.connect(lambda _t: self._timer.start())
         self.search.returnPressed.connect(self.apply_now)
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
@@ -148,6 +149,19 @@ class ListPanel(QWidget):
         layout.addWidget(self.search)
         layout.addLayout(row)
         layout.addWidget(self.list, 1)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """A search typed just before hiding applies when the list shows again."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self._pending = True
+        super().hideEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._pending:
+            self._pending = False
+            self._timer.start()
 
     def text(self) -> str:
         return self.search.text().strip()
