@@ -17,6 +17,8 @@ from typing import Any
 from app import __version__
 from app.cli_calendar import register as register_calendar
 from app.cli_deps import register as register_deps
+from app.cli_export_xlsx import register as register_export_xlsx
+from app.cli_import_workloads import register as register_import_workloads
 from app.cli_plan import register as register_plan
 from app.cli_runbooks import register as register_runbooks
 from app.db import Database, DatabaseError, migrate, open_database
@@ -113,7 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     log.set_defaults(func=cmd_audit_log)
 
     register_deps(sub, _common)
-    register_calendar(sub, _common)
+    esub, isub = register_calendar(sub, _common)
+    register_export_xlsx(esub, _common)
+    register_import_workloads(isub, _common)
     register_plan(sub, _common)
     register_runbooks(sub, _common)
 

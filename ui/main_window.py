@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database, DatabaseError
-from ui import theme
+from ui import excel_actions, theme
 from ui.context import AppContext
 from ui.database_session import (
     DatabaseSession,
@@ -148,6 +148,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_action)
         file_menu.addAction(self.connect_action)
         self.recent_menu = file_menu.addMenu("Open &Recent")
+        file_menu.addSeparator()
+        excel_actions.install(self, file_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         self.edit_menu = bar.addMenu("&Edit")

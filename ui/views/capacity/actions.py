@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QDialog, QMenu, QToolBar, QWidget
 
+from ui import excel_actions
 from ui.widgets.filter_bar import FilterBar
 
 if TYPE_CHECKING:
@@ -102,6 +103,9 @@ def build(view: CapacityView) -> QToolBar:
         view.addAction(action)
         bar.addAction(action)
         setattr(view, f"{name}_action", action)
+    view.excel_action = excel_actions.add_view_export(
+        view, bar, excel_actions.capacity_scope_of(view)
+    )
     canvas = view.canvas
     for name, text, key, tip, direction in (
         ("next", "Move to next release", "Ctrl+Right", "A release later", 1),
