@@ -85,6 +85,7 @@ def cmd_bench(args: list[str]) -> int:
         [str(PY), "-m", "tests.bench.deps_order", "--db", str(cache / "demo-large-seed7.db")],
         [str(PY), "-m", "tests.bench.calendar", "--dir", str(cache)],
         [str(PY), "-m", "tests.bench.capacity", "--dir", str(cache)],
+        [str(PY), "-m", "tests.bench.xlsx", "--dir", str(cache)],
     ]
     return max(run(step, QT_QPA_PLATFORM="offscreen") for step in steps)
 

@@ -84,6 +84,7 @@ def export_workbook(
     run = _Export(session, book, scope, zone, progress)
     try:
         run.write()
+        run.report("Saving", 0.995)
         book.save()
     except BaseException:
         book.discard()

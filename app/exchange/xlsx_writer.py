@@ -19,7 +19,7 @@ import re
 import tempfile
 import textwrap
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -74,6 +74,8 @@ class TableSheet:
         self.title = title
         self.columns = list(columns)
         self.ws = book.wb.create_sheet(title)
+        self.ws._values_to_row = self._cells
+        self._styles: dict[str, Any] = {}
         for i, col in enumerate(self.columns, 1):
             self.ws.column_dimensions[get_column_letter(i)].width = col.width
         self.ws.freeze_panes = "A2"
@@ -99,7 +101,7 @@ class TableSheet:
     def _converter(self, col: Column) -> Callable[[Any, int], Any]:
         kind = col.kind
         if kind == "text":
-            return lambda v, r: None if v is None else self._text(str(v), r, col)
+            return self._plain_text(col)
         if kind == "datetime":
             return lambda v, r: None if v is None else self._moment(v, r, col, DATETIME_FORMAT)
         if kind == "date":
@@ -111,37 +113,81 @@ class TableSheet:
         # numbers and booleans are written as they are; text that strayed in stays text
         return lambda v, r: self._text(v, r, col) if v.__class__ is str else v
 
+    def _plain_text(self, col: Column) -> Callable[[Any, int], Any]:
+        """Most text needs nothing done: that case is decided in one expression per cell."""
+        search, text = _ILLEGAL.search, self._text
+
+        def convert(value: Any, row: int) -> Any:
+            if value is None:
+                return None
+            if value.__class__ is not str:
+                value = str(value)
+            if len(value) > CELL_LIMIT or value.startswith(RISKY_START) or search(value):
+                return text(value, row, col)
+            return value
+
+        return convert
+
     def _moment(self, value: Any, row: int, col: Column, number_format: str) -> Any:
         """A real Excel date-time shown as `number_format`: openpyxl's default adds seconds,
         which the column widths do not allow for (the cell then reads ####)."""
         if not isinstance(value, date):
             return self._text(str(value), row, col)
-        cell = WriteOnlyCell(self.ws, self.book.local(value))
-        cell.number_format = number_format
-        return cell
+        return self._made(self.book.local(value), "d", number_format)
 
     def _bool(self, value: Any, row: int, col: Column) -> Any:
         if value.__class__ is str:
             return self._text(value, row, col)
-        cell = WriteOnlyCell(self.ws, bool(value))
-        cell.number_format = BOOL_FORMAT
-        return cell
+        return self._made(bool(value), "b", BOOL_FORMAT)
 
     def _text(self, text: str, row: int, col: Column) -> Any:
         text = self.book.clean(text, self.title, row, col.header)
         if text.startswith(RISKY_START):
-            cell = WriteOnlyCell(self.ws, text)
-            cell.data_type = "s"  # a string, whatever it starts with: never a formula
-            return cell
+            return self._made(text, "s")  # a string, whatever it starts with: never a formula
         return text
+
+    def _made(self, value: Any, data_type: str, number_format: str | None = None) -> Cell:
+        """A cell built as it is meant to be: the value is already checked, so openpyxl's
+        type sniffing and default formats (a style lookup each) are skipped."""
+        style = None
+        if number_format is not None:
+            style = self._styles.get(number_format)
+            if style is None:
+                probe = Cell(self.ws)
+                probe.number_format = number_format
+                style = self._styles[number_format] = probe._style
+        cell = Cell(self.ws, row=1, column=1, style_array=style)
+        cell._value = value
+        cell.data_type = data_type
+        return cell
+
+    def _cells(self, values: Sequence[Any], row: int) -> Iterator[Cell]:
+        """Stands in for openpyxl's `WriteOnlyWorksheet._values_to_row` (same contract: the
+        row's cells, empty ones left out), without the cost it puts on a ready-made cell:
+        an exception raised and formatted to find out it is one, and a fresh spare cell."""
+        spare = Cell(self.ws)
+        for column, value in enumerate(values, 1):
+            if value is None:
+                continue
+            if value.__class__ is Cell:
+                cell = value
+            else:
+                cell = spare
+                cell.value = value
+                if cell.has_style:  # openpyxl styled it (a date): the next value needs a clean one
+                    spare = Cell(self.ws)
+            cell.column = column
+            cell.row = row
+            if cell.hyperlink is not None:
+                cell.hyperlink.ref = cell.coordinate
+            yield cell
 
     def _link(self, value: Any, row: int, col: Column) -> Any:
         url, text = value if isinstance(value, tuple) else (None, value)
         shown = self._text(str(text), row, col)
         if not url:
             return shown
-        cell = shown if isinstance(shown, Cell) else WriteOnlyCell(self.ws, shown)
-        cell.data_type = "s"
+        cell = shown if isinstance(shown, Cell) else self._made(shown, "s")
         cell.hyperlink = url
         cell.style = "Hyperlink"
         return cell

@@ -63,6 +63,8 @@ BATCH = 2000
 AUDIT_CAP = 100_000
 CALENDAR_LEAD = timedelta(days=7)
 """A release's calendar starts this long before its code freeze: the run-up to it."""
+COVERS_SHOWN = 8
+"""Teams and components named in a freeze's line; the Calendar screen lists them all."""
 RELEASE, PERIOD, EVERYTHING = "release", "period", "everything"
 
 Row = tuple[Any, ...]
@@ -119,7 +121,7 @@ def resolve_scope(
     """The scope the export names; raises ScopeError saying what is wrong with it."""
     try:
         tz = ZoneInfo(zone)
-    except (KeyError, ValueError):
+    except (KeyError, ValueError, OSError):  # OSError: a folder of zones, e.g. "America"
         raise ScopeError(f"unknown time zone {zone!r} (e.g. Europe/Berlin, UTC)") from None
     if release is not None and (start or end):
         raise ScopeError("choose a release or a period, not both")
@@ -263,14 +265,15 @@ def capacity_rows(session: Session, scope: Scope, now: datetime | None = None) -
     ).all()  # fmt: skip
     limit = limits(teams, [PlanRelease(*r) for r in releases])
     committed: dict[tuple[int, int], int] = defaultdict(int)
-    for team, rel, cls, points in session.execute(
+    for team_id, target_id, cls, points in session.execute(
         select(Workload.team_id, Workload.target_release_id, Workload.change_class,
                func.sum(Workload.size))
         .join(Release, Release.id == Workload.target_release_id)
         .where(scope.releases(), Workload.status != WorkloadStatus.CANCELLED)
         .group_by(Workload.team_id, Workload.target_release_id, Workload.change_class)
     ):  # fmt: skip
-        committed[team, rel] += 0 if cls == ChangeClass.EMERGENCY else int(points)
+        if target_id is not None:
+            committed[team_id, target_id] += 0 if cls == ChangeClass.EMERGENCY else int(points)
     for rel in releases:
         for team in teams:
             key = (team.id, rel.id)
@@ -347,8 +350,10 @@ def _span_items(session: Session, scope: Scope) -> Iterator[Row]:
     ):
         covers[fid].append(name)
     for freeze in session.scalars(select(FreezePeriod)):
-        scope_text = ", ".join(sorted(covers[freeze.id])) or "everything"
-        what = f"{freeze.name} (covers {scope_text})"
+        names = sorted(covers[freeze.id])
+        shown = ", ".join(names[:COVERS_SHOWN]) or "everything"
+        more = f" and {len(names) - COVERS_SHOWN} more" if len(names) > COVERS_SHOWN else ""
+        what = f"{freeze.name} (covers {shown}{more})"
         hard = "hard" if freeze.hard else "soft"
         for occ in occurrences(schedule_of(freeze), first, last):
             yield ("freeze", what, occ.start, occ.end, freeze.timezone, None, None, None, hard,

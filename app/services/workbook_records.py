@@ -61,7 +61,8 @@ def counts(session: Session, scope: Scope) -> dict[str, int]:
         ),
         "approvals": n(select(func.count(Approval.id)).where(approvals_in(scope))),
         "runbooks": n(select(func.count(Runbook.id)).where(runbooks_in(scope))),
-        "audit": n(select(func.count(AuditEvent.seq)).where(audit_in(scope))),
+        # a release's events are found by what they are about, in `audit_rows`: a few
+        "audit": 0 if scope.kind == RELEASE else n(select(func.count()).where(audit_in(scope))),
     }
 
 
@@ -123,22 +124,22 @@ def runbook_rows(session: Session, scope: Scope) -> Iterator[Row]:
     decider = aliased(Person)
     for batch in batches(session, stmt):
         decisions: dict[uuid.UUID, list[tuple[str, str, str | None]]] = defaultdict(list)
-        for subject, role, state, who in session.execute(
+        for subject_uuid, role, state, who in session.execute(
             select(Approval.subject_uuid, Approval.required_role, Approval.state, decider.login)
             .outerjoin(decider, decider.id == Approval.decided_by_id)
             .where(Approval.subject_type == RUNBOOK_SUBJECT,
                    Approval.subject_uuid.in_([r[4] for r in batch]))
         ):  # fmt: skip
-            decisions[subject].append((role, state, who))
+            decisions[subject_uuid].append((role, state, who))
         for title, comp, key, number, rev_uuid, body, author, reviser in batch:
             approved = runbook_approval([author, reviser], decisions[rev_uuid])[0]
-            subject = f"component {comp}" if comp else f"workload {key}"
+            subject_text = f"component {comp}" if comp else f"workload {key}"
             steps = RunbookBody.from_json(body).steps
             if not steps:
-                yield (title, subject, number, approved, None, "(no steps)", None, None, None,
+                yield (title, subject_text, number, approved, None, "(no steps)", None, None, None,
                        None, None)  # fmt: skip
             for n, s in enumerate(steps, 1):
-                yield (title, subject, number, approved, n, s.title, s.owner_label or None,
+                yield (title, subject_text, number, approved, n, s.title, s.owner_label or None,
                        s.expected_minutes, s.checkpoint, s.verification or None,
                        s.command or None)  # fmt: skip
 

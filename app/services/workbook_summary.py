@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -44,7 +45,7 @@ def by_tier(session: Session, scope: Scope) -> list[Tally]:
     return _tally(session, scope, Workload.risk_tier, RiskTier.choices())
 
 
-def _tally(session: Session, scope: Scope, column: object, order: list[str]) -> list[Tally]:
+def _tally(session: Session, scope: Scope, column: Any, order: list[str]) -> list[Tally]:
     """Workloads and points per value, cancelled work left out; every value listed, in the
     vocabulary's order, so two workbooks compare line by line."""
     found = {
