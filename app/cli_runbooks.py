@@ -7,7 +7,6 @@ workload may go on, 1 when it may not (a gate is missing, a trigger fired), 2 on
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -124,6 +123,7 @@ def _find(session: Any, args: argparse.Namespace) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from app.cli import _out
     from app.exchange.runbook_markdown import to_markdown
     from app.exchange.runbook_pdf import write_pdf
     from app.services.runbook_queries import body_at, load, people_names
@@ -158,11 +158,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         write_pdf(out, body, **kw)
     data = {"runbook": body.title, "version": version, "format": args.format, "file": str(out)}
-    _print(args, data, f"{body.title} v{version} ({status}) -> {out}")
+    _out(args, data, f"{body.title} v{version} ({status}) -> {out}")
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from app.cli import _out
     from app.services.runbook_queries import list_runbooks
 
     with _open(args) as db, db.read() as session:
@@ -184,11 +185,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         f"{r.subject_kind:<9} {r.subject:<28} {r.title}"
         for r in rows
     )
-    _print(args, data, text or "no runbooks")
+    _out(args, data, text or "no runbooks")
     return 0
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from app.cli import _out
     from app.runbooks.diff import diff, render
     from app.services.runbook_queries import body_at, load
 
@@ -215,11 +217,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
             for c in changes
         ],
     }
-    _print(args, data, f"{doc.body.title}: version {args.old} → {new}\n{render(changes)}")
+    _out(args, data, f"{doc.body.title}: version {args.old} → {new}\n{render(changes)}")
     return 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    from app.cli import _out
     from app.exchange.metrics_csv import read_metrics
     from app.runbooks.body import CUSTOM, METRIC_UNITS
     from app.runbooks.triggers import evaluate
@@ -245,11 +248,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         peak = max((x.value for x in o.observed), default=None)
         seen = f" (worst window {peak:g} {o.trigger.unit})" if peak is not None else " (no data)"
         lines.append(f"  {o.trigger.describe()}: {state}{seen}")
-    _print(args, data, "\n".join(lines))
+    _out(args, data, "\n".join(lines))
     return 1 if fired else 0
 
 
 def cmd_gate_check(args: argparse.Namespace) -> int:
+    from app.cli import _out
     from app.services.gates import check_gate
 
     with _open(args) as db, db.read() as session:
@@ -264,11 +268,12 @@ def cmd_gate_check(args: argparse.Namespace) -> int:
         text = f"{report.workload} may NOT be promoted to {where}:\n" + "\n".join(
             f"  - {m}" for m in v.missing
         )
-    _print(args, report.to_json(), text)
+    _out(args, report.to_json(), text)
     return 0 if v.allowed else 1
 
 
 def cmd_gate_record(args: argparse.Namespace) -> int:
+    from app.cli import _out
     from app.services.actor import resolve_actor
     from app.services.gates import record_evidence
 
@@ -299,11 +304,12 @@ def cmd_gate_record(args: argparse.Namespace) -> int:
         )
         uuid = str(row.uuid)
     data = {"evidence": uuid, "workload": args.workload, "kind": args.kind, "result": args.result}
-    _print(args, data, f"recorded {args.kind} {args.result} for {args.workload} ({uuid})")
+    _out(args, data, f"recorded {args.kind} {args.result} for {args.workload} ({uuid})")
     return 0
 
 
 def cmd_rollback_log(args: argparse.Namespace) -> int:
+    from app.cli import _out
     from app.services.rollback_decisions import list_decisions
 
     with _open(args) as db, db.read() as session:
@@ -329,11 +335,12 @@ def cmd_rollback_log(args: argparse.Namespace) -> int:
         f"{r.trigger} {r.observed}  — {r.decided_by}: {r.reason}"
         for r in rows
     )
-    _print(args, data, text or "no rollback decisions")
+    _out(args, data, text or "no rollback decisions")
     return 0
 
 
 def cmd_rollback_record(args: argparse.Namespace) -> int:
+    from app.cli import _out
     from app.services.actor import resolve_actor
     from app.services.rollback_decisions import record_decision
 
@@ -350,9 +357,5 @@ def cmd_rollback_record(args: argparse.Namespace) -> int:
             decided_at=_when(args.at, "--at"),
         )
         uuid = str(row.uuid)
-    _print(args, {"decision": uuid}, f"recorded {args.decision} ({uuid})")
+    _out(args, {"decision": uuid}, f"recorded {args.decision} ({uuid})")
     return 0
-
-
-def _print(args: argparse.Namespace, data: Any, text: str) -> None:
-    print(json.dumps(data, indent=2, default=str) if args.json else text)

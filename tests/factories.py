@@ -13,7 +13,7 @@ from app.db import Database
 from app.domain.enums import FIBONACCI
 from app.services import crud
 from app.services.actor import Actor, actor_for_login
-from app.services.catalog import COMPONENT
+from app.services.catalog import COMPONENT, ENVIRONMENT
 from app.services.org import PERSON, TEAM, bootstrap_admin
 from app.services.workloads import WORKLOAD
 
@@ -89,6 +89,30 @@ def make_workload(org: Org, key: str, **over: Any) -> tuple[str, int]:
     with org.db.transaction() as s:
         wl = crud.create(s, org.coordinator, WORKLOAD, workload_values(key, **over))
         return str(wl.uuid), wl.version
+
+
+def make_gate_environments(org: Org) -> None:
+    """dev → staging → production, and a stateful "ledger-db" database: what the promotion
+    gates need to ask for tests in staging and a validated restore before production."""
+    with org.db.transaction() as s:
+        for position, name in enumerate(("dev", "staging", "production")):
+            values = {"name": name, "position": position, "is_production": name == "production"}
+            crud.create(s, org.admin, ENVIRONMENT, values)
+        crud.create(
+            s,
+            org.admin,
+            COMPONENT,
+            {
+                "name": "ledger-db",
+                "kind": "database",
+                "team": org.team,
+                "track": "train",
+                "stateful": True,
+                "pii": False,
+                "financial": False,
+                "health": False,
+            },
+        )
 
 
 def acting_login_is_coordinator(org: Org) -> None:

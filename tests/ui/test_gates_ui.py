@@ -15,10 +15,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from app.services import crud, evidence_queries
-from app.services.catalog import COMPONENT, ENVIRONMENT
 from app.services.gates import production_verdicts, record_evidence
 from app.services.workloads import WORKLOAD
-from tests.factories import Org, workload_values
+from tests.factories import Org, make_gate_environments, workload_values
 from tests.ui.helpers import add_workloads
 from tests.ui.test_capacity_board import World, build
 from ui.models.evidence_table_model import EvidenceTableModel
@@ -31,33 +30,10 @@ Show = Callable[[Any], Any]
 NO_RESTORE = "restore validated: no backup-and-restore validation recorded"
 
 
-def environments(org: Org) -> None:
-    """dev → staging → production, and a stateful ledger database."""
-    with org.db.transaction() as s:
-        for position, name in enumerate(("dev", "staging", "production")):
-            values = {"name": name, "position": position, "is_production": name == "production"}
-            crud.create(s, org.admin, ENVIRONMENT, values)
-        crud.create(
-            s,
-            org.admin,
-            COMPONENT,
-            {
-                "name": "ledger-db",
-                "kind": "database",
-                "team": org.team,
-                "track": "train",
-                "stateful": True,
-                "pii": False,
-                "financial": False,
-                "health": False,
-            },
-        )
-
-
 @pytest.fixture
 def ledger(seeded: Org) -> Org:
     """LED-1 changes the stateful ledger database and has no evidence yet."""
-    environments(seeded)
+    make_gate_environments(seeded)
     with seeded.db.transaction() as s:
         values = workload_values("LED-1", components=["ledger-db"], risk_tier="low")
         crud.create(s, seeded.coordinator, WORKLOAD, values)
@@ -260,7 +236,7 @@ def test_a_planned_card_that_may_not_enter_production_carries_the_gates_flag(
     ctx: Any, seeded: Org, board_view: Callable[[Any], CapacityView]
 ) -> None:
     world: World = build(seeded)
-    environments(seeded)
+    make_gate_environments(seeded)
     with seeded.db.read() as s:
         verdict = production_verdicts(s, [world.items["PAY-1"]])[world.items["PAY-1"]]
     assert not verdict.allowed

@@ -3,8 +3,7 @@
 The model does not own the steps: the editor's draft does. An edit or a drop is handed to the
 callables the editor installs (`commit`, `move`), which turn it into one undoable change of the
 whole body and then show the new body with `set_steps`; a change the editor refuses (the
-approved-version warning was cancelled) leaves the row as it was. Without those callables the
-model edits its own copy, which is what a stand-alone table (and the model tester) needs.
+approved-version warning was cancelled) leaves the row as it was (see RunbookPartsTableModel).
 
 Every cell with a validation problem says so with a warning icon on the row, the message as
 the tooltip and, when the cell is empty, the word "missing": colour is only the third cue.
@@ -16,14 +15,21 @@ import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelIndex, QObject, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon
-from PySide6.QtWidgets import QApplication, QStyle
+from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QObject, Qt
+from PySide6.QtGui import QColor, QFont
 
 from app.runbooks.body import Step
 from app.runbooks.validate import Issue
 from ui.models.row_table_model import AnyIndex
-from ui.theme import mixed, palette_kind
+from ui.models.runbook_parts_table_model import (
+    ISSUES_ROLE,
+    ITEM_ROLE,
+    PROBLEM,
+    RunbookPartsTableModel,
+    group_issues,
+    problem_brush,
+    warning_icon,
+)
 
 NUMBER, TITLE, OWNER, MINUTES, CHECKPOINT, VERIFICATION, COMMAND = range(7)
 FIELDS = ("", "title", "owner", "expected_minutes", "checkpoint", "verification", "command")
@@ -31,11 +37,9 @@ FIELDS = ("", "title", "owner", "expected_minutes", "checkpoint", "verification"
 HEADERS = ("#", "Step", "Owner", "Minutes", "Go/no-go", "Verification", "Command")
 WIDTHS = (56, 210, 140, 70, 84, 200, 160)
 MIME = "application/x-releasedesk-runbook-steps"
-STEP_ROLE = Qt.ItemDataRole.UserRole + 1
-"""data(index, STEP_ROLE) is the Step behind the row."""
-ISSUES_ROLE = Qt.ItemDataRole.UserRole + 4
-"""data(index, ISSUES_ROLE) is the list of problem messages about that cell (the number
-column: about the whole step)."""
+STEP_ROLE = ITEM_ROLE
+"""data(index, STEP_ROLE) is the Step behind the row; data(index, ISSUES_ROLE) the problems
+with that cell (the number column: with the whole step)."""
 MAX_MINUTES = 24 * 60
 
 Commit = Callable[[int, Step, str], bool]
@@ -43,11 +47,6 @@ Commit = Callable[[int, Step, str], bool]
 Move = Callable[[list[int], int], bool]
 """(rows, the row they go before) → whether they moved."""
 OwnerParser = Callable[[str], tuple[str, bool]]
-
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_CENTER = Qt.AlignmentFlag.AlignCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-_PROBLEM = "#d9822b"
 
 
 def _default_owner(text: str) -> tuple[str, bool]:
@@ -57,22 +56,25 @@ def _default_owner(text: str) -> tuple[str, bool]:
     return value, False
 
 
-def issues_by_step(issues: Iterable[Issue]) -> dict[int, dict[str, list[str]]]:
-    """step row → field → messages, for the markers."""
-    out: dict[int, dict[str, list[str]]] = {}
-    for issue in issues:
-        if issue.step is not None:
-            out.setdefault(issue.step, {}).setdefault(issue.field, []).append(issue.message)
-    return out
+_HEADER_TIPS = (
+    "Step number; ⚠ marks a step with a problem to fix before sign-off",
+    "What the step does",
+    "Who carries it out: a person's login or a role (“role: operations”)",
+    "Minutes the step is expected to take",
+    "A go/no-go point: stop unless the verification holds",
+    "How whoever runs the step knows it worked",
+    "The command to run, if any",
+)
 
 
-class RunbookStepsTableModel(QAbstractTableModel):
+class RunbookStepsTableModel(RunbookPartsTableModel):
+    HEADERS = HEADERS
+    HEADER_TIPS = _HEADER_TIPS
+    NUMERIC = (NUMBER, MINUTES)
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._steps: tuple[Step, ...] = ()
-        self._issues: dict[int, dict[str, list[str]]] = {}
         self._people: Mapping[str, str] = {}
-        self.editable = True
         self.commit: Commit | None = None
         self.move: Move | None = None
         self.parse_owner: OwnerParser = _default_owner
@@ -84,53 +86,18 @@ class RunbookStepsTableModel(QAbstractTableModel):
         issues: Iterable[Issue] = (),
         people: Mapping[str, str] | None = None,
     ) -> None:
-        """Show `steps`; the same steps in the same order only repaint (selection and an open
-        editor stay), anything else resets the table."""
-        new = tuple(steps)
         if people is not None:
             self._people = dict(people)
-        same_rows = [s.id for s in new] == [s.id for s in self._steps]
-        if same_rows:
-            self._steps = new
-            self._issues = issues_by_step(issues)
-            if new:
-                last = self.index(len(new) - 1, len(HEADERS) - 1)
-                self.dataChanged.emit(self.index(0, 0), last)
-            return
-        self.beginResetModel()
-        self._steps = new
-        self._issues = issues_by_step(issues)
-        self.endResetModel()
+        self._show(steps, group_issues(issues, lambda issue: issue.step))
 
     def steps(self) -> tuple[Step, ...]:
-        return self._steps
+        return self._items
 
     def step_at(self, row: int) -> Step | None:
-        return self._steps[row] if 0 <= row < len(self._steps) else None
-
-    def row_of(self, step_id: str) -> int:
-        return next((i for i, s in enumerate(self._steps) if s.id == step_id), -1)
+        step: Step | None = self._item_at(row)
+        return step
 
     # ------------------------------------------------------------------ reading
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._steps)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _HEADER_TIPS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if section in (NUMBER, MINUTES) else _LEFT
-        return None
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         step = self.step_at(index.row()) if index.isValid() else None
         if step is None:
@@ -144,14 +111,13 @@ class RunbookStepsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.CheckStateRole and column == CHECKPOINT:
             return Qt.CheckState.Checked if step.checkpoint else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.DecorationRole and column == NUMBER and problems:
-            return _warning_icon()
+            return warning_icon()
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(index.row(), column, step, problems)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column in (NUMBER, MINUTES) else _LEFT
+            return self._alignment(column)
         if role == Qt.ItemDataRole.BackgroundRole and problems and column != NUMBER:
-            base, _text, dark, high = palette_kind(QApplication.palette())
-            return None if high else QBrush(mixed(base, _PROBLEM, 0.35 if dark else 0.18))
+            return problem_brush()
         if role == Qt.ItemDataRole.FontRole and column == VERIFICATION and step.checkpoint:
             font = QFont()
             font.setBold(True)
@@ -262,16 +228,6 @@ class RunbookStepsTableModel(QAbstractTableModel):
             return dataclasses.replace(step, expected_minutes=max(0, min(minutes, MAX_MINUTES)))
         return dataclasses.replace(step, **{FIELDS[column]: str(value or "")})
 
-    def apply(self, row: int, step: Step, field: str) -> bool:
-        """Hand a changed step to the editor, or keep it here when there is none."""
-        if self.commit is not None:
-            return self.commit(row, step, field)
-        steps = list(self._steps)
-        steps[row] = step
-        self._steps = tuple(steps)
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
-        return True
-
     # --------------------------------------------------------------- drag and drop
     def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
@@ -316,26 +272,11 @@ class RunbookStepsTableModel(QAbstractTableModel):
         raw = bytes(data.data(MIME).data()).decode("ascii")
         rows = [int(x) for x in raw.split(",") if x.strip().isdigit()]
         if row < 0:
-            row = parent.row() if parent.isValid() else len(self._steps)
+            row = parent.row() if parent.isValid() else len(self._items)
         if not rows or self.move is None:
             return False
         return self.move(rows, row)
 
 
-_HEADER_TIPS = (
-    "Step number; ⚠ marks a step with a problem to fix before sign-off",
-    "What the step does",
-    "Who carries it out: a person's login or a role (“role: operations”)",
-    "Minutes the step is expected to take",
-    "A go/no-go point: stop unless the verification holds",
-    "How whoever runs the step knows it worked",
-    "The command to run, if any",
-)
-
-
-def _warning_icon() -> QIcon:
-    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-
-
 def problem_colour() -> QColor:
-    return QColor(_PROBLEM)
+    return QColor(PROBLEM)

@@ -13,14 +13,19 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
-from PySide6.QtGui import QBrush
-from PySide6.QtWidgets import QApplication, QStyle
+from PySide6.QtCore import QObject, Qt
 
 from app.runbooks.body import COMPARATOR_WORDS, CUSTOM, METRIC_LABELS, METRIC_UNITS, Trigger
 from app.runbooks.validate import Issue, trigger_text
 from ui.models.row_table_model import AnyIndex
-from ui.theme import mixed, palette_kind
+from ui.models.runbook_parts_table_model import (
+    ISSUES_ROLE,
+    ITEM_ROLE,
+    RunbookPartsTableModel,
+    group_issues,
+    problem_brush,
+    warning_icon,
+)
 
 METRIC, CUSTOM_NAME, COMPARATOR, THRESHOLD, UNIT, WINDOW, CONSECUTIVE = range(7)
 FIELDS = (
@@ -34,15 +39,9 @@ FIELDS = (
 )
 HEADERS = ("Metric", "Custom name", "Fires when", "Threshold", "Unit", "Window", "In a row")
 WIDTHS = (130, 130, 110, 80, 56, 70, 84)
-TRIGGER_ROLE = Qt.ItemDataRole.UserRole + 1
-ISSUES_ROLE = Qt.ItemDataRole.UserRole + 4
+TRIGGER_ROLE = ITEM_ROLE
 
 Commit = Callable[[int, Trigger, str], bool]
-
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-_NUMERIC = (THRESHOLD, WINDOW, CONSECUTIVE)
-_PROBLEM = "#d9822b"
 
 
 def comparator_label(comparator: str) -> str:
@@ -51,56 +50,32 @@ def comparator_label(comparator: str) -> str:
     return f"{comparator}  {words}" if words else comparator
 
 
-class RunbookTriggersTableModel(QAbstractTableModel):
+_HEADER_TIPS = (
+    "The metric watched: a standard SLO metric or a custom one from the metrics file",
+    "A custom metric's name as it appears in the metrics file",
+    "Which side of the threshold is a breach",
+    "The limit, in the unit beside it",
+    "Fixed for the standard metrics",
+    "Values inside the window are averaged for each evaluation",
+    "How many evaluations in a row must breach before the trigger fires",
+)
+
+
+class RunbookTriggersTableModel(RunbookPartsTableModel):
+    HEADERS = HEADERS
+    HEADER_TIPS = _HEADER_TIPS
+    NUMERIC = (THRESHOLD, WINDOW, CONSECUTIVE)
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._triggers: tuple[Trigger, ...] = ()
-        self._issues: dict[int, dict[str, list[str]]] = {}
-        self.editable = True
         self.commit: Commit | None = None
 
     def set_triggers(self, triggers: Sequence[Trigger], issues: Iterable[Issue] = ()) -> None:
-        new = tuple(triggers)
-        found: dict[int, dict[str, list[str]]] = {}
-        for issue in issues:
-            if issue.trigger is not None:
-                found.setdefault(issue.trigger, {}).setdefault(issue.field, []).append(
-                    issue.message
-                )
-        if [t.id for t in new] == [t.id for t in self._triggers]:
-            self._triggers, self._issues = new, found
-            if new:
-                last = self.index(len(new) - 1, len(HEADERS) - 1)
-                self.dataChanged.emit(self.index(0, 0), last)
-            return
-        self.beginResetModel()
-        self._triggers, self._issues = new, found
-        self.endResetModel()
+        self._show(triggers, group_issues(issues, lambda issue: issue.trigger))
 
     def trigger_at(self, row: int) -> Trigger | None:
-        return self._triggers[row] if 0 <= row < len(self._triggers) else None
-
-    def row_of(self, trigger_id: str) -> int:
-        return next((i for i, t in enumerate(self._triggers) if t.id == trigger_id), -1)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._triggers)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _HEADER_TIPS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if section in _NUMERIC else _LEFT
-        return None
+        trigger: Trigger | None = self._item_at(row)
+        return trigger
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         trigger = self.trigger_at(index.row()) if index.isValid() else None
@@ -114,7 +89,7 @@ class RunbookTriggersTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.EditRole:
             return getattr(trigger, FIELDS[column])
         if role == Qt.ItemDataRole.DecorationRole and column == METRIC and self._any(index.row()):
-            return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+            return warning_icon()
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [trigger_text(trigger).capitalize()] if column == METRIC else []
             if column == METRIC:
@@ -127,10 +102,9 @@ class RunbookTriggersTableModel(QAbstractTableModel):
                 )
             return "\n".join(lines) or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column in _NUMERIC else _LEFT
+            return self._alignment(column)
         if role == Qt.ItemDataRole.BackgroundRole and problems:
-            base, _text, dark, high = palette_kind(QApplication.palette())
-            return None if high else QBrush(mixed(base, _PROBLEM, 0.35 if dark else 0.18))
+            return problem_brush()
         if role == TRIGGER_ROLE:
             return trigger
         if role == ISSUES_ROLE:
@@ -195,23 +169,3 @@ class RunbookTriggersTableModel(QAbstractTableModel):
         except (TypeError, ValueError):
             return None
         return dataclasses.replace(trigger, **{field: str(value or "").strip()})
-
-    def apply(self, row: int, trigger: Trigger, field: str) -> bool:
-        if self.commit is not None:
-            return self.commit(row, trigger, field)
-        triggers = list(self._triggers)
-        triggers[row] = trigger
-        self._triggers = tuple(triggers)
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
-        return True
-
-
-_HEADER_TIPS = (
-    "The metric watched: a standard SLO metric or a custom one from the metrics file",
-    "A custom metric's name as it appears in the metrics file",
-    "Which side of the threshold is a breach",
-    "The limit, in the unit beside it",
-    "Fixed for the standard metrics",
-    "Values inside the window are averaged for each evaluation",
-    "How many evaluations in a row must breach before the trigger fires",
-)

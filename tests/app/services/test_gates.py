@@ -14,7 +14,6 @@ from app.runbooks.body import RunbookBody, Step
 from app.services import approvals, crud
 from app.services.actor import actor_for_login
 from app.services.calendar import WAVE
-from app.services.catalog import COMPONENT, ENVIRONMENT
 from app.services.errors import PermissionDenied, ValidationError
 from app.services.gates import GateReport, check_gate, production_verdicts, record_evidence
 from app.services.org import PERSON
@@ -22,7 +21,7 @@ from app.services.planning_policy import save_policy
 from app.services.releases import RELEASE
 from app.services.runbooks import create_runbook, request_sign_off
 from app.services.workloads import WORKLOAD
-from tests.factories import Org, workload_values
+from tests.factories import Org, make_gate_environments, workload_values
 
 START = datetime(2030, 3, 5, 18, tzinfo=UTC)
 HIGH_MISSING = [
@@ -40,25 +39,8 @@ HIGH_MISSING = [
 def setup_org(org: Org) -> None:
     """dev → staging → production; a stateful ledger database; Olga (operations) and Sam
     (security); release 2030.03 rolling out as "Canary 5 %" then "Wave 2"."""
+    make_gate_environments(org)
     with org.db.transaction() as s:
-        for position, name in enumerate(("dev", "staging", "production")):
-            env = {"name": name, "position": position, "is_production": name == "production"}
-            crud.create(s, org.admin, ENVIRONMENT, env)
-        crud.create(
-            s,
-            org.admin,
-            COMPONENT,
-            {
-                "name": "ledger-db",
-                "kind": "database",
-                "team": org.team,
-                "track": "train",
-                "stateful": True,
-                "pii": False,
-                "financial": False,
-                "health": False,
-            },
-        )
         for login, name, role in (
             ("olga", "Olga Ops", "operations"),
             ("sam", "Sam Sec", "security"),

@@ -36,15 +36,18 @@ from ui.context import AppContext
 from ui.views.calendar.commands import PlanDeploymentCommand
 from ui.views.calendar.zones import city, now
 from ui.widgets.dialogs.command_run import execute_or_show
+from ui.widgets.dialogs.field_errors import (
+    clear_errors,
+    error_label,
+    show_banner,
+    show_field_errors,
+    shown_text,
+)
 from ui.workers import Loader
 
 SUGGEST_DELAY_MS = 350
 """Typing pause before history is asked: one read per key, not one per keystroke."""
 MAX_MINUTES = 7 * 24 * 60
-
-_ERROR_STYLE = (
-    "color: #8c1d18; background: #fde7e9; border-left: 3px solid #b3261e; padding: 3px 6px;"
-)
 
 FIELDS = {
     "workload": "key",
@@ -89,7 +92,7 @@ class PlanDeploymentDialog(QDialog):
         self._timer.setInterval(SUGGEST_DELAY_MS)
         self._timer.timeout.connect(self._suggest)
 
-        self.banner = _error_label(self)
+        self.banner = error_label(self)
         self.key = QLineEdit(self)
         self.key.setPlaceholderText("e.g. PAY-1522")
         self.key.setAccessibleName("Workload key")
@@ -145,7 +148,7 @@ class PlanDeploymentDialog(QDialog):
             cell.addWidget(editor)
             if name == "length":
                 cell.addWidget(self.basis)
-            error = _error_label(self)
+            error = error_label(self)
             cell.addWidget(error)
             self.errors[name] = error
             label = QLabel(text, self)
@@ -170,8 +173,7 @@ class PlanDeploymentDialog(QDialog):
 
     def error_text(self, name: str) -> str:
         """The message under a row ("" when none): key, environment, start, owner, length."""
-        label = self.errors[name]
-        return label.text() if not label.isHidden() else ""
+        return shown_text(self.errors[name])
 
     def accept(self) -> None:
         """Plan it; the dialog only closes once the service has accepted the values."""
@@ -233,13 +235,9 @@ class PlanDeploymentDialog(QDialog):
 
     def _clear_errors(self) -> None:
         self.banner.hide()
-        for label in self.errors.values():
-            label.clear()
-            label.hide()
+        clear_errors(self.errors.values())
 
     def _show_errors(self, errors: list[FieldError]) -> None:
-        other = []
-        first: QWidget | None = None
         editors: dict[str, QWidget] = {
             "key": self.key,
             "environment": self.environment,
@@ -247,29 +245,7 @@ class PlanDeploymentDialog(QDialog):
             "owner": self.owner,
             "length": self.length,
         }
-        for err in errors:
-            row = FIELDS.get(err.field)
-            if row is None:
-                other.append(str(err))
-                continue
-            label = self.errors[row]
-            text = f"⚠ {err.message}"
-            label.setText(f"{label.text()}\n{text}" if label.text() else text)
-            label.show()
-            first = first or editors[row]
-        if other:
-            self._show_banner("\n".join(other))
-        if first is not None:
-            first.setFocus()
+        show_field_errors(errors, self.errors, editors, self.banner, row_of=FIELDS.get)
 
     def _show_banner(self, text: str) -> None:
-        self.banner.setText(f"⚠ {text}")
-        self.banner.show()
-
-
-def _error_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.setStyleSheet(_ERROR_STYLE)
-    label.hide()
-    return label
+        show_banner(self.banner, text)

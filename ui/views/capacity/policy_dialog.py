@@ -28,6 +28,12 @@ from ui.context import AppContext
 from ui.undo import Reporter, ServiceCommand
 from ui.views.capacity.proposal_dialog import error_label, fit_height
 from ui.widgets.dialogs.command_run import execute_or_show, save_or_close
+from ui.widgets.dialogs.field_errors import (
+    clear_errors,
+    show_banner,
+    show_field_errors,
+    shown_text,
+)
 
 KNOBS: tuple[tuple[str, str, str, str], ...] = (
     (
@@ -154,8 +160,7 @@ class PolicyDialog(QDialog):
         return {k: v for k, v in self.values().items() if v != base[k]}
 
     def error_text(self, name: str) -> str:
-        label = self.errors[name]
-        return label.text() if not label.isHidden() else ""
+        return shown_text(self.errors[name])
 
     def accept(self) -> None:
         """Save; the dialog closes only once the service accepted every value."""
@@ -180,30 +185,14 @@ class PolicyDialog(QDialog):
 
     def _clear_errors(self) -> None:
         self.banner.hide()
-        for label in self.errors.values():
-            label.clear()
-            label.hide()
+        clear_errors(self.errors.values())
 
     def _show_errors(self, errors: list[FieldError]) -> None:
-        other = []
-        first: QSpinBox | None = None
-        for err in errors:
-            label = self.errors.get(err.field)
-            if label is None:
-                other.append(str(err))
-                continue
-            text = f"⚠ {err.message}"
-            label.setText(f"{label.text()}\n{text}" if label.text() else text)
-            label.show()
-            first = first or self.editors[err.field]
-        if other:
-            self._show_banner("\n".join(other))
-        if first is not None:
-            first.setFocus()
+        first = show_field_errors(errors, self.errors, self.editors, self.banner)
+        if isinstance(first, QSpinBox):
             first.selectAll()
         fit_height(self)
 
     def _show_banner(self, text: str) -> None:
-        self.banner.setText(f"⚠ {text}")
-        self.banner.show()
+        show_banner(self.banner, text)
         fit_height(self)

@@ -44,10 +44,14 @@ from ui.models.rollback_decision_table_model import DECISION_SHAPES, decision_na
 from ui.views.calendar.state import load_state
 from ui.views.calendar.zones import TEAM_PREFIX, city, resolve, span_text
 from ui.widgets.dialogs.command_run import execute_or_show
-
-ERROR_STYLE = (
-    "color: #8c1d18; background: #fde7e9; border-left: 3px solid #b3261e; padding: 3px 6px;"
+from ui.widgets.dialogs.field_errors import (
+    clear_errors,
+    error_label,
+    show_banner,
+    show_field_errors,
+    shown_text,
 )
+
 WARNING_STYLE = (
     "color: #5c3c00; background: #fff4d6; border-left: 3px solid #c27c0e; padding: 3px 6px;"
 )
@@ -156,7 +160,7 @@ class DecisionDialog(QDialog):
         self.triggers = found.triggers
         self.may_decide = ctx.actor.has(*DECIDERS)
 
-        self.banner = _note(self, ERROR_STYLE)
+        self.banner = error_label(self)
         self.facts = QLabel(self)
         self.facts.setWordWrap(True)
         self.facts.setTextFormat(Qt.TextFormat.RichText)
@@ -173,7 +177,7 @@ class DecisionDialog(QDialog):
             choice_row.addWidget(button)
             button.toggled.connect(lambda _on: self._decision_changed())
         choice_row.addStretch(1)
-        self.rollback_warning = _note(self, WARNING_STYLE)
+        self.rollback_warning = error_label(self, WARNING_STYLE)
         self.trigger = QComboBox(self)
         self.trigger.setAccessibleName("Trigger")
         self.trigger.addItem("Manual call (no trigger fired)", None)
@@ -226,7 +230,7 @@ class DecisionDialog(QDialog):
                 cell.addWidget(editor)
             if below is not None:
                 cell.addWidget(below)
-            error = _note(self, ERROR_STYLE)
+            error = error_label(self)
             cell.addWidget(error)
             self.errors[name] = error
             label = QLabel(text, self)
@@ -282,8 +286,7 @@ class DecisionDialog(QDialog):
     def error_text(self, name: str) -> str:
         """The message under a row ("" when none): decision, trigger, observed, decided_at,
         reason."""
-        label = self.errors[name]
-        return label.text() if not label.isHidden() else ""
+        return shown_text(self.errors[name])
 
     def accept(self) -> None:
         """Record it; the dialog closes only once the service has accepted the values."""
@@ -376,13 +379,9 @@ class DecisionDialog(QDialog):
 
     def _clear_errors(self) -> None:
         self.banner.hide()
-        for label in self.errors.values():
-            label.clear()
-            label.hide()
+        clear_errors(self.errors.values())
 
     def _show_errors(self, errors: Sequence[FieldError]) -> None:
-        other = []
-        first: QWidget | None = None
         editors: dict[str, QWidget] = {
             "decision": next(iter(self.choice_buttons.values())),
             "trigger": self.trigger,
@@ -390,29 +389,13 @@ class DecisionDialog(QDialog):
             "decided_at": self.decided_at,
             "reason": self.reason,
         }
-        for err in errors:
-            row = ROWS.get(err.field, err.field)
-            if row not in self.errors:
-                other.append(str(err))
-                continue
-            label = self.errors[row]
-            text = f"⚠ {err.message}"
-            label.setText(f"{label.text()}\n{text}" if label.text() else text)
-            label.show()
-            first = first or editors[row]
-        if other:
-            self._show_banner("\n".join(other))
-        if first is not None:
-            first.setFocus()
+        show_field_errors(
+            errors,
+            self.errors,
+            editors,
+            self.banner,
+            row_of=lambda field: ROWS.get(field, field),
+        )
 
     def _show_banner(self, text: str) -> None:
-        self.banner.setText(f"⚠ {text}")
-        self.banner.show()
-
-
-def _note(parent: QWidget, style: str) -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.setStyleSheet(style)
-    label.hide()
-    return label
+        show_banner(self.banner, text)

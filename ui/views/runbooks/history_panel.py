@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -31,6 +30,7 @@ from ui.context import AppContext
 from ui.models.row_table_model import ROW_ROLE, Column, RowTableModel
 from ui.views.runbooks.diff_html import diff_html
 from ui.views.runbooks.signoff_panel import local_time
+from ui.views.runbooks.tables import set_up_table
 
 
 class HistoryTableModel(RowTableModel):
@@ -54,19 +54,15 @@ class HistoryPanel(QWidget):
         self._bodies: dict[tuple[str, int], RunbookBody] = {}
         self.model = HistoryTableModel(self)
         self.table = QTableView(self)
-        self.table.setObjectName("runbookHistory")
-        self.table.setAccessibleName("Versions")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for i, column in enumerate(self.model.columns):
-            header.resizeSection(i, column.width)
+        set_up_table(
+            self.table,
+            self.model,
+            name="runbookHistory",
+            accessible="Versions",
+            widths=[column.width for column in self.model.columns],
+            selection=QAbstractItemView.SelectionMode.ExtendedSelection,
+            editable=False,
+        )
         self.hint = QLabel(
             "Pick a version to see what changed since it; pick two (Ctrl+click) to compare them.",
             self,

@@ -18,7 +18,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
@@ -38,6 +37,7 @@ from app.services.runbook_queries import RunbookDoc, SignOff
 from app.services.runbooks import SIGN_OFF_ROLES, request_sign_off
 from ui.context import AppContext
 from ui.models.row_table_model import ROW_ROLE, Column, RowTableModel
+from ui.views.runbooks.tables import set_up_table
 
 STATE_WORDS = {
     ApprovalState.PENDING: "○ pending",
@@ -110,19 +110,15 @@ class SignOffPanel(QWidget):
         self.heading.setWordWrap(True)
         self.model = SignOffTableModel(self)
         self.table = QTableView(self)
-        self.table.setObjectName("signOffs")
-        self.table.setAccessibleName("Sign-offs of this version")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for i, column in enumerate(self.model.columns):
-            header.resizeSection(i, column.width)
+        set_up_table(
+            self.table,
+            self.model,
+            name="signOffs",
+            accessible="Sign-offs of this version",
+            widths=[column.width for column in self.model.columns],
+            selection=QAbstractItemView.SelectionMode.SingleSelection,
+            editable=False,
+        )
         self.ask_buttons = {role: QPushButton(f"Ask {role}", self) for role in SIGN_OFF_ROLES}
         self.approve_button = QPushButton("Approve…", self)
         self.reject_button = QPushButton("Reject…", self)

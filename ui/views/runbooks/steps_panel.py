@@ -23,14 +23,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QCompleter,
-    QHeaderView,
+    QDoubleSpinBox,
     QLabel,
     QSpinBox,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -43,33 +42,53 @@ from ui.models.runbook_steps_table_model import (
     RunbookStepsTableModel,
 )
 from ui.views.runbooks.body_ops import OWNER_ROLES, ROLE_PREFIX
+from ui.views.runbooks.tables import set_up_table, stack_table
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _EDITING = QAbstractItemView.State.EditingState
 
 
 class SpinDelegate(QStyledItemDelegate):
-    """Whole numbers within sensible bounds (a negative minute makes no sense)."""
+    """A number within sensible bounds (a negative minute or threshold makes no sense): whole
+    numbers, or `decimals` places after the point."""
 
-    def __init__(self, low: int, high: int, suffix: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        low: float,
+        high: float,
+        suffix: str,
+        parent: QWidget | None = None,
+        *,
+        decimals: int | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.low, self.high, self.suffix = low, high, suffix
+        self.low, self.high, self.suffix, self.decimals = low, high, suffix, decimals
 
     def createEditor(
         self, parent: QWidget, option: QStyleOptionViewItem, index: AnyIndex
     ) -> QWidget:
-        spin = QSpinBox(parent)
-        spin.setRange(self.low, self.high)
+        spin: QSpinBox | QDoubleSpinBox
+        if self.decimals is None:
+            spin = QSpinBox(parent)
+            spin.setRange(int(self.low), int(self.high))
+        else:
+            spin = QDoubleSpinBox(parent)
+            spin.setDecimals(self.decimals)
+            spin.setRange(self.low, self.high)
         spin.setSuffix(self.suffix)
         spin.setFrame(False)
         return spin
 
     def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:
-        assert isinstance(editor, QSpinBox)
-        editor.setValue(int(index.data(Qt.ItemDataRole.EditRole) or 0))
+        value = index.data(Qt.ItemDataRole.EditRole) or 0
+        if isinstance(editor, QDoubleSpinBox):
+            editor.setValue(float(value))
+        else:
+            assert isinstance(editor, QSpinBox)
+            editor.setValue(int(value))
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: AnyIndex) -> None:
-        assert isinstance(editor, QSpinBox)
+        assert isinstance(editor, QSpinBox | QDoubleSpinBox)
         editor.interpretText()
         model.setData(index, editor.value(), Qt.ItemDataRole.EditRole)
 
@@ -181,15 +200,14 @@ class StepsPanel(QWidget):
         self.model = model
         self.table = StepsTable(may_edit, self)
         table = self.table
-        table.setObjectName("runbookSteps")
-        table.setAccessibleName("Steps")
-        table.setModel(model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        set_up_table(
+            table,
+            model,
+            name="runbookSteps",
+            accessible="Steps",
+            widths=WIDTHS,
+            selection=QAbstractItemView.SelectionMode.ExtendedSelection,
+            editable=True,
         )
         table.setDragEnabled(True)
         table.setAcceptDrops(True)
@@ -197,15 +215,8 @@ class StepsPanel(QWidget):
         table.setDragDropOverwriteMode(False)
         table.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         table.setDefaultDropAction(Qt.DropAction.MoveAction)
-        table.setWordWrap(False)
         table.setAlternatingRowColors(True)
-        table.verticalHeader().hide()
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        for column, width in enumerate(WIDTHS):
-            header.resizeSection(column, width)
+        table.horizontalHeader().setHighlightSections(False)
         self.owner_delegate = OwnerDelegate(table)
         table.setItemDelegateForColumn(OWNER, self.owner_delegate)
         table.setItemDelegateForColumn(MINUTES, SpinDelegate(0, MAX_MINUTES, " min", table))
@@ -268,15 +279,7 @@ class StepsPanel(QWidget):
 
         self.hint = QLabel("No steps yet: Insert step (Ins) adds the first one.", self)
         self.hint.setObjectName("stepsHint")
-        self.hint.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.toolbar)
-        layout.addWidget(self.hint)
-        layout.addWidget(table, 1)
-        model.modelReset.connect(self._update_hint)
-        self._update_hint()
+        stack_table(self, self.toolbar, self.hint, table)
 
     def set_people(self, people: list[tuple[str, str]]) -> None:
         self.owner_delegate.people = list(people)
@@ -298,6 +301,3 @@ class StepsPanel(QWidget):
         self.actions_by_name["delete"].setEnabled(bool(rows))
         self.actions_by_name["up"].setEnabled(bool(rows) and rows[0] > 0)
         self.actions_by_name["down"].setEnabled(bool(rows) and rows[-1] < count - 1)
-
-    def _update_hint(self) -> None:
-        self.hint.setVisible(self.model.rowCount() == 0)

@@ -14,15 +14,12 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDoubleSpinBox,
-    QHeaderView,
     QLabel,
     QMenu,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolBar,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -38,6 +35,7 @@ from ui.models.runbook_triggers_table_model import (
     comparator_label,
 )
 from ui.views.runbooks.steps_panel import AnyIndex, SpinDelegate, StepsTable
+from ui.views.runbooks.tables import set_up_table, stack_table
 
 
 class ChoiceDelegate(QStyledItemDelegate):
@@ -64,26 +62,6 @@ class ChoiceDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
-class ThresholdDelegate(QStyledItemDelegate):
-    def createEditor(
-        self, parent: QWidget, option: QStyleOptionViewItem, index: AnyIndex
-    ) -> QWidget:
-        spin = QDoubleSpinBox(parent)
-        spin.setDecimals(3)
-        spin.setRange(0.0, 1e9)
-        spin.setFrame(False)
-        return spin
-
-    def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:
-        assert isinstance(editor, QDoubleSpinBox)
-        editor.setValue(float(index.data(Qt.ItemDataRole.EditRole) or 0.0))
-
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: AnyIndex) -> None:
-        assert isinstance(editor, QDoubleSpinBox)
-        editor.interpretText()
-        model.setData(index, editor.value(), Qt.ItemDataRole.EditRole)
-
-
 class TriggersTable(StepsTable):
     """Same keys and the same approved-version question as the steps table."""
 
@@ -107,28 +85,20 @@ class TriggersPanel(QWidget):
         self.model = model
         self.table = TriggersTable(may_edit, self)
         table = self.table
-        table.setObjectName("runbookTriggers")
-        table.setAccessibleName("Rollback triggers")
-        table.setModel(model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        set_up_table(
+            table,
+            model,
+            name="runbookTriggers",
+            accessible="Rollback triggers",
+            widths=WIDTHS,
+            selection=QAbstractItemView.SelectionMode.SingleSelection,
+            editable=True,
         )
-        table.verticalHeader().hide()
-        table.setWordWrap(False)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate(WIDTHS):
-            header.resizeSection(column, width)
         metrics = [(m, METRIC_LABELS[m]) for m in METRICS]
         table.setItemDelegateForColumn(METRIC, ChoiceDelegate(metrics, table))
         comparators = [(c, comparator_label(c)) for c in COMPARATORS]
         table.setItemDelegateForColumn(COMPARATOR, ChoiceDelegate(comparators, table))
-        table.setItemDelegateForColumn(THRESHOLD, ThresholdDelegate(table))
+        table.setItemDelegateForColumn(THRESHOLD, SpinDelegate(0, 1e9, "", table, decimals=3))
         table.setItemDelegateForColumn(WINDOW, SpinDelegate(1, 24 * 60, " min", table))
         table.setItemDelegateForColumn(CONSECUTIVE, SpinDelegate(1, 100, "", table))
         table.delete_pressed.connect(self.delete_requested)
@@ -158,15 +128,7 @@ class TriggersPanel(QWidget):
             "this runbook.",
             self,
         )
-        self.hint.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.toolbar)
-        layout.addWidget(self.hint)
-        layout.addWidget(table, 1)
-        model.modelReset.connect(lambda: self.hint.setVisible(model.rowCount() == 0))
-        self.hint.setVisible(model.rowCount() == 0)
+        stack_table(self, self.toolbar, self.hint, table, top=4)
 
     def set_read_only(self, read_only: bool) -> None:
         self.model.editable = not read_only

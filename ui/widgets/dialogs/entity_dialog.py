@@ -43,18 +43,19 @@ from ui.widgets.dialogs.conflict_dialog import (
     ConflictDialog,
 )
 from ui.widgets.dialogs.field_editors import FieldEditor, field_label, make_editor, same
+from ui.widgets.dialogs.field_errors import (
+    clear_errors,
+    error_label,
+    show_banner,
+    show_field_errors,
+    shown_text,
+)
 
 SCALES: dict[tuple[str, str], tuple[int, ...]] = {
     ("workload", name): FIBONACCI
     for name in ("size", "business_value", "time_criticality", "risk_reduction")
 }
 """Estimates picked from the Fibonacci scale: a combo, so an off-scale value cannot be typed."""
-
-_ERROR_STYLE = (
-    "color: #8c1d18; background: #fde7e9; border-left: 3px solid #b3261e; padding: 3px 6px;"
-)
-"""Self-contained colours (readable on light and dark palettes) plus the ⚠ sign in the text,
-so an error never depends on colour alone."""
 
 
 class EntityDialog(QDialog):
@@ -105,8 +106,7 @@ class EntityDialog(QDialog):
 
     def error_text(self, name: str) -> str:
         """The message shown next to a field ("" when none); `banner` holds the rest."""
-        label = self._errors[name]
-        return label.text() if not label.isHidden() else ""
+        return shown_text(self._errors[name])
 
     def describe(self, f: Field, value: Any) -> str:
         """A stored value as the user knows it (a team's name, not its UUID)."""
@@ -162,10 +162,7 @@ class EntityDialog(QDialog):
 
     def _build(self, refs: dict[str, list[tuple[str, str]]]) -> None:
         layout = QVBoxLayout(self)
-        self.banner = QLabel(self)
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(_ERROR_STYLE)
-        self.banner.hide()
+        self.banner = error_label(self)
         layout.addWidget(self.banner)
         if self.read_only:
             note = QLabel(
@@ -189,10 +186,7 @@ class EntityDialog(QDialog):
             )
             editor.setObjectName(f"field_{f.name}")
             editor.set_read_only(self.read_only)
-            error = QLabel(self)
-            error.setWordWrap(True)
-            error.setStyleSheet(_ERROR_STYLE)
-            error.hide()
+            error = error_label(self)
             cell = QVBoxLayout()
             cell.setSpacing(2)
             cell.addWidget(editor)
@@ -284,28 +278,18 @@ class EntityDialog(QDialog):
 
     def _clear_errors(self) -> None:
         self.banner.hide()
-        for label in self._errors.values():
-            label.hide()
-            label.clear()
+        clear_errors(self._errors.values())
 
     def _show_errors(self, errors: list[FieldError]) -> None:
         by_name = {f.name: f for f in self.spec.fields}
-        other = []
-        first: FieldEditor | None = None
-        for err in errors:
-            if err.field in self._errors:
-                label = self._errors[err.field]
-                text = f"⚠ {field_label(by_name[err.field])} {err.message}"
-                label.setText(f"{label.text()}\n{text}" if label.text() else text)
-                label.show()
-                first = first or self.editors[err.field]
-            else:
-                other.append(err.message if err.field == self.spec.label else str(err))
-        if other:
-            self._show_banner("\n".join(other))
-        if first is not None:
-            first.setFocus()
+        show_field_errors(
+            errors,
+            self._errors,
+            self.editors,
+            self.banner,
+            text_of=lambda err: f"{field_label(by_name[err.field])} {err.message}",
+            elsewhere=lambda err: err.message if err.field == self.spec.label else str(err),
+        )
 
     def _show_banner(self, text: str) -> None:
-        self.banner.setText(f"⚠ {text}")
-        self.banner.show()
+        show_banner(self.banner, text)

@@ -40,7 +40,13 @@ from app.services.fields import zones
 from app.services.gates import RECORDERS, record_evidence
 from ui.context import AppContext
 from ui.widgets.dialogs.command_run import execute_or_show, save_or_close
-from ui.widgets.dialogs.entity_dialog import _ERROR_STYLE
+from ui.widgets.dialogs.field_errors import (
+    clear_errors,
+    error_label,
+    show_banner,
+    show_field_errors,
+    shown_text,
+)
 
 HINT = (
     "Evidence is a record of what happened; a re-run is recorded as new evidence. "
@@ -57,14 +63,6 @@ NONE = -1
 """The spin boxes' "not given" step, just below every real value."""
 LABEL = "gate evidence"
 """The data_changed label of a recorded piece of evidence."""
-
-
-def error_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.setStyleSheet(_ERROR_STYLE)
-    label.hide()
-    return label
 
 
 def fit_height(dialog: QWidget, shrink: bool = False) -> None:
@@ -279,8 +277,7 @@ class EvidenceDialog(QDialog):
         }
 
     def error_text(self, name: str) -> str:
-        label = self.errors[name]
-        return label.text() if not label.isHidden() else ""
+        return shown_text(self.errors[name])
 
     def accept(self) -> None:
         """Record; the dialog closes only once the service accepted the evidence."""
@@ -372,29 +369,18 @@ class EvidenceDialog(QDialog):
     def _clear_errors(self) -> None:
         if not self.read_only:
             self.banner.hide()
-        for label in self.errors.values():
-            label.clear()
-            label.hide()
+        clear_errors(self.errors.values())
 
     def _show_errors(self, errors: Sequence[FieldError]) -> None:
-        other = []
-        first: QWidget | None = None
-        for err in errors:
-            label = self.errors.get(err.field)
-            if label is None or not self._rows[err.field].isVisibleTo(self):
-                other.append(str(err))
-                continue
-            text = f"⚠ {err.message}"
-            label.setText(f"{label.text()}\n{text}" if label.text() else text)
-            label.show()
-            first = first or self.editors[err.field]
-        if other:
-            self._show_banner("\n".join(other))
-        if first is not None:
-            first.setFocus()
+        show_field_errors(errors, self.errors, self.editors, self.banner, row_of=self._shown)
         fit_height(self)
 
+    def _shown(self, field: str) -> str | None:
+        """The field's row while this kind of evidence shows it (a hidden row's error would
+        go unseen, so it goes to the banner)."""
+        row = self._rows.get(field)
+        return field if row is not None and row.isVisibleTo(self) else None
+
     def _show_banner(self, text: str) -> None:
-        self.banner.setText(f"⚠ {text}")
-        self.banner.show()
+        show_banner(self.banner, text)
         fit_height(self)

@@ -45,7 +45,7 @@ from app.services.errors import ServiceError
 from ui.context import AppContext
 from ui.excel_actions import ExcelScope, remember, remembered, start_folder
 from ui.views.calendar.zones import UTC_ZONE, resolve, zone_choices
-from ui.widgets.dialogs.entity_dialog import _ERROR_STYLE
+from ui.widgets.dialogs.field_errors import ERROR_STYLE
 from ui.workers import Cancelled, Loader, Report, run_with_progress
 
 XLSX_FILTER = "Excel workbooks (*.xlsx);;All files (*)"
@@ -152,7 +152,7 @@ class ExportXlsxDialog(QDialog):
         self.banner = QLabel(self)
         self.banner.setObjectName("exportBanner")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(_ERROR_STYLE)
+        self.banner.setStyleSheet(ERROR_STYLE)
         self.banner.hide()
 
         self.whole = QRadioButton("&Whole database", self)
@@ -414,7 +414,7 @@ class ExportXlsxDialog(QDialog):
 
     def show_problem(self, text: str, *, error: bool = True) -> None:
         self.banner.setText(f"⚠ {text}" if error else text)
-        self.banner.setStyleSheet(_ERROR_STYLE if error else "padding: 3px 6px;")
+        self.banner.setStyleSheet(ERROR_STYLE if error else "padding: 3px 6px;")
         self.banner.show()
 
 

@@ -53,7 +53,7 @@ from ui.models.import_preview_table_model import (
     counts_of,
     lines_of,
 )
-from ui.widgets.dialogs.entity_dialog import _ERROR_STYLE
+from ui.widgets.dialogs.field_errors import ERROR_STYLE
 from ui.workers import Cancelled, Report, run_with_progress
 
 SHEET_FILTER = "Workload sheets (*.xlsx *.csv);;Excel workbooks (*.xlsx);;CSV files (*.csv)"
@@ -78,7 +78,7 @@ class ImportWorkloadsDialog(QDialog):
         self.banner = QLabel(self)
         self.banner.setObjectName("importBanner")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(_ERROR_STYLE)
+        self.banner.setStyleSheet(ERROR_STYLE)
         self.banner.hide()
         self.path = QLineEdit(self)
         self.path.setAccessibleName("File to import")
@@ -358,5 +358,5 @@ class ImportWorkloadsDialog(QDialog):
 
     def _show_banner(self, text: str, *, error: bool = True) -> None:
         self.banner.setText(f"⚠ {text}" if error else text)
-        self.banner.setStyleSheet(_ERROR_STYLE if error else "padding: 3px 6px;")
+        self.banner.setStyleSheet(ERROR_STYLE if error else "padding: 3px 6px;")
         self.banner.show()
