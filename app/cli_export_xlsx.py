@@ -16,10 +16,10 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.cli_calendar import _day
 from app.cli_deps import _open, _usage
 
 
@@ -40,15 +40,6 @@ def register(esub: Any, common: Callable[[argparse.ArgumentParser], None]) -> No
                    "(IANA, e.g. Europe/Berlin; default UTC)")  # fmt: skip
     p.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
     p.set_defaults(func=cmd_export_xlsx)
-
-
-def _day(text: str | None, flag: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise _usage(f"{flag}: {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _target(text: str) -> Path:
