@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.domain import (
-    Approval,
     Component,
     Deferral,
     FreezeOverride,
@@ -32,7 +31,6 @@ from app.domain import (
 )
 from app.domain.enums import (
     OPEN_STATUSES,
-    ApprovalState,
     ChangeClass,
     ReleaseStatus,
     WorkloadStatus,
@@ -51,6 +49,7 @@ from app.planning.recurrence import occurrences
 from app.policy.approval_paths import ApprovalPath, missing_roles, path_for
 from app.services.calendar import schedule_of
 from app.services.planning_policy import get_policy
+from app.services.risk import approved_roles_of
 
 CLOSED_RELEASES = (ReleaseStatus.RELEASED, ReleaseStatus.CANCELLED)
 
@@ -234,7 +233,7 @@ def _items(session: Session, train_of: dict[int, int | None], in_scope: set[int]
     open_ids = {r.id for r in rows}
     comps = _components(session)
     deps = _dependencies(session, open_ids)
-    approved = _approved(session)
+    approved = approved_roles_of(session, Workload.status.in_(OPEN_STATUSES))
     items = []
     for r in rows:
         mine = comps.get(r.id, ())
@@ -307,23 +306,6 @@ def _dependencies(session: Session, open_ids: set[int]) -> dict[int, tuple[int, 
         if wid in open_ids and dep in open_ids:
             out[wid].append(dep)
     return {k: tuple(sorted(v)) for k, v in out.items()}
-
-
-def _approved(session: Session) -> dict[int, tuple[str, ...]]:
-    """Open workload id → the roles that signed it off, joined in the database so 60,000
-    workload UUIDs are never parsed."""
-    out: dict[int, list[str]] = defaultdict(list)
-    for workload_id, role in session.execute(
-        select(Workload.id, Approval.required_role)
-        .join(Approval, Approval.subject_uuid == Workload.uuid)
-        .where(
-            Approval.subject_type == "workload",
-            Approval.state == ApprovalState.APPROVED,
-            Workload.status.in_(OPEN_STATUSES),
-        )
-    ):
-        out[workload_id].append(role)
-    return {k: tuple(v) for k, v in out.items()}
 
 
 @cache

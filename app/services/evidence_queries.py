@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.domain import Environment, GateEvidence, Person, Workload
 from app.policy.gates import EvidenceKind
-from app.services.gates import GateReport, check_gate
+from app.services.gates import GateReport, check_gates
 
 KIND_WORDS: dict[str, str] = {
     EvidenceKind.TESTS: "Tests",
@@ -195,6 +195,6 @@ def gate_status(session: Session, workload_key: str) -> GateStatus | None:
     if title is None:
         return None
     envs = environments(session)
-    reports = tuple(check_gate(session, workload_key, env.name) for env in envs)
+    reports = tuple(check_gates(session, workload_key, [env.name for env in envs]))
     production = frozenset(env.name for env in envs if env.is_production)
     return GateStatus(workload_key, title, reports, production)

@@ -20,7 +20,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain import (
-    Approval,
     Component,
     Environment,
     GateEvidence,
@@ -29,13 +28,14 @@ from app.domain import (
     Workload,
     workload_component,
 )
-from app.domain.enums import ApprovalState, Role
+from app.domain.enums import Role
 from app.policy.approval_paths import missing_roles, path_for
 from app.policy.gates import Evidence, EvidenceKind, GateSubject, Target, Verdict, check
 from app.services import audit
 from app.services.actor import Actor
 from app.services.errors import FieldError, PermissionDenied, ValidationError
 from app.services.planning_policy import get_policy
+from app.services.risk import approved_roles_of
 from app.services.runbook_queries import relied_on
 
 CANARY_MAX_PERCENT = 10
@@ -120,17 +120,7 @@ def subjects(session: Session, workload_ids: Iterable[int]) -> dict[int, GateSub
         .where(workload_component.c.workload_id.in_(ids))
     ):
         touched[wid].append((bool(stateful), bool(pii or financial or health)))
-    approved: dict[int, set[str]] = defaultdict(set)
-    for wid, role in session.execute(
-        select(Workload.id, Approval.required_role)
-        .join(Approval, Approval.subject_uuid == Workload.uuid)
-        .where(
-            Workload.id.in_(ids),
-            Approval.subject_type == "workload",
-            Approval.state == ApprovalState.APPROVED,
-        )
-    ):
-        approved[wid].add(role)
+    approved = approved_roles_of(session, Workload.id.in_(ids))
     runbooks = relied_on(session, ids)
     out = {}
     for wid, key, tier, cls in rows:
@@ -143,7 +133,7 @@ def subjects(session: Session, workload_ids: Iterable[int]) -> dict[int, GateSub
             cls,
             stateful,
             regulated,
-            missing_roles(path, approved[wid]),
+            missing_roles(path, approved.get(wid, ())),
             tuple(status for _, status in runbooks.get(wid, [])),
         )
     return out
@@ -182,27 +172,45 @@ def check_gate(
     now: datetime | None = None,
 ) -> GateReport:
     """May `workload` (a key) enter `environment` (a name), at `wave` of its release?"""
+    return check_gates(session, workload, [environment], wave=wave, artifact=artifact, now=now)[0]
+
+
+def check_gates(
+    session: Session,
+    workload: str,
+    environments: Sequence[str] | None = None,
+    *,
+    wave: str | None = None,
+    artifact: str | None = None,
+    now: datetime | None = None,
+) -> list[GateReport]:
+    """`check_gate` for several environments (default: all, in promotion order), reading
+    the workload, its evidence and its release's waves once."""
     wl = session.scalars(select(Workload).where(Workload.key == workload)).one_or_none()
     if wl is None:
         raise ValidationError(FieldError("workload", f"no workload {workload!r}"))
     envs = _environments(session)
-    env = next((e for e in envs if e.name == environment), None)
-    if env is None:
-        names = ", ".join(e.name for e in envs)
-        raise ValidationError(
-            FieldError("environment", f"no environment {environment!r} (known: {names})")
-        )
+    by_name = {e.name: e for e in envs}
+    for name in environments or ():
+        if name not in by_name:
+            known = ", ".join(e.name for e in envs)
+            raise ValidationError(
+                FieldError("environment", f"no environment {name!r} (known: {known})")
+            )
+    chosen = [by_name[n] for n in environments] if environments is not None else envs
     waves = _waves(session, wl.target_release_id)
-    target = _target(envs, env, waves, wave)
-    verdict = check(
-        subjects(session, [wl.id])[wl.id],
-        target,
-        evidence_of(session, [wl.id])[wl.id],
-        now=now or datetime.now(UTC),
-        restore_max_age_days=get_policy(session).restore_max_age_days,
-        artifact=artifact,
-    )
-    return GateReport(wl.key, env.name, target.wave, verdict)
+    subject = subjects(session, [wl.id])[wl.id]
+    evidence = evidence_of(session, [wl.id])[wl.id]
+    moment = now or datetime.now(UTC)
+    max_age = get_policy(session).restore_max_age_days
+    reports = []
+    for env in chosen:
+        target = _target(envs, env, waves, wave)
+        verdict = check(
+            subject, target, evidence, now=moment, restore_max_age_days=max_age, artifact=artifact
+        )
+        reports.append(GateReport(wl.key, env.name, target.wave, verdict))
+    return reports
 
 
 def _waves(session: Session, release_id: int | None) -> list[Wave]:

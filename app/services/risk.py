@@ -7,6 +7,7 @@ coordinator may override it, but only with a reason, and the override is audited
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -107,6 +108,23 @@ def derive_tier(session: Session, wl: Workload, converted: dict[str, Any]) -> li
     wl.risk_tier = rules.tier
     wl.risk_override_reason = None
     return []
+
+
+def approved_roles_of(session: Session, *where: Any) -> dict[int, tuple[str, ...]]:
+    """Workload id → the roles that signed it off, for the workloads `where` selects; joined
+    in the database so tens of thousands of workload UUIDs are never parsed."""
+    out: dict[int, list[str]] = defaultdict(list)
+    for workload_id, role in session.execute(
+        select(Workload.id, Approval.required_role)
+        .join(Approval, Approval.subject_uuid == Workload.uuid)
+        .where(
+            Approval.subject_type == "workload",
+            Approval.state == ApprovalState.APPROVED,
+            *where,
+        )
+    ):
+        out[workload_id].append(role)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def approved_roles(session: Session, wl: Workload) -> tuple[str, ...]:

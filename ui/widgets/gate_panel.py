@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -37,6 +36,7 @@ from ui.models.evidence_table_model import EvidenceTableModel
 from ui.theme import palette_kind, tinted
 from ui.widgets.dialogs.evidence_dialog import LABEL, EvidenceDialog
 from ui.widgets.splits import share
+from ui.widgets.tables import make_table
 
 KIND_OF_GATE = {gate: kind for kind, gate in GATE_OF_KIND.items()}
 RELOAD_ON = frozenset({"*", LABEL, "workload", "approval", "component", "environment", "runbook"})
@@ -195,27 +195,10 @@ class GatePanel(QWidget):
 
     # ----------------------------------------------------------------- private
     def _make_table(self) -> QTableView:
-        table = QTableView(self)
-        table.setModel(self.model)
+        table = make_table(self.model, self, "Evidence history")
         table.setObjectName("evidenceTable")
-        table.setAccessibleName("Evidence history")
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setTabKeyNavigation(False)
-        table.setSortingEnabled(True)
-        rows = table.verticalHeader()
-        rows.setVisible(False)
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        for i, column in enumerate(self.model.columns):
-            table.setColumnWidth(i, column.width)
-        header.setSortIndicator(3, Qt.SortOrder.DescendingOrder)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.DescendingOrder)
         return table
 
     def _update_button(self) -> None:

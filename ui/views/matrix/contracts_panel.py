@@ -27,8 +27,9 @@ from PySide6.QtWidgets import QScrollArea, QSplitter, QToolTip, QVBoxLayout, QWi
 from app.planning.contracts import ContractFinding, ContractInfo
 from app.services.matrix_queries import ReleaseMarker
 from ui.views.matrix.marks import CHANGING_COLOUR, CYCLE_COLOUR
-from ui.views.matrix.models import FindingRow, FindingTableModel, make_table
+from ui.views.matrix.models import FindingRow, FindingTableModel
 from ui.views.matrix.neighbourhood import _section
+from ui.widgets.tables import make_table
 
 LANE = 22
 LABEL_W = 230

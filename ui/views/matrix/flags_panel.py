@@ -23,8 +23,9 @@ from app.services.matrix_queries import EnvironmentRef, FlagEntry, FlagSwitch
 from ui.context import AppContext
 from ui.models.row_table_model import AnyIndex, dash
 from ui.undo import CreateEntityCommand, ServiceCommand, UpdateEntityCommand
-from ui.views.matrix.models import SkewRow, SkewTableModel, make_table
+from ui.views.matrix.models import SkewRow, SkewTableModel
 from ui.views.matrix.neighbourhood import _section
+from ui.widgets.tables import make_table
 
 FIXED = (
     ("key", "Flag", 200),

@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import Qt
 
 from ui.models.row_table_model import Column, RowTableModel, dash, human
 
@@ -149,30 +148,3 @@ class ViolationTableModel(RowTableModel):
         Column("after", "Scheduled before it", 160),
         Column("reason", "Why", 460, tooltip=lambda r: r.reason),
     )
-
-
-def make_table(
-    model: QAbstractItemModel, parent: QWidget | None = None, name: str = ""
-) -> QTableView:
-    """A read-only, sortable, uniform-row table as every list in the panels uses."""
-    table = QTableView(parent)
-    table.setModel(model)
-    table.setAccessibleName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.setSortingEnabled(True)
-    table.setTabKeyNavigation(False)
-    rows = table.verticalHeader()
-    rows.setVisible(False)
-    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
-    header.setHighlightSections(False)
-    for i, column in enumerate(getattr(model, "columns", ())):
-        table.setColumnWidth(i, column.width)
-    return table

@@ -20,9 +20,9 @@ from ui.views.matrix.models import (
     InvolvedTableModel,
     NeighbourRow,
     NeighbourTableModel,
-    make_table,
 )
 from ui.views.matrix.paint import CellIndex
+from ui.widgets.tables import make_table
 
 
 def _section(title: str, parent: QWidget) -> QLabel:

@@ -22,8 +22,9 @@ from app.planning.dsm import Block, Matrix
 from app.services.matrix_queries import ReleasePlan, base_key
 from ui.views.matrix.canvas import MatrixCanvas
 from ui.views.matrix.layout import CellIndex
-from ui.views.matrix.models import ViolationRow, ViolationTableModel, make_table
+from ui.views.matrix.models import ViolationRow, ViolationTableModel
 from ui.views.matrix.neighbourhood import _section
+from ui.widgets.tables import make_table
 
 MAX_VIOLATIONS = 2000
 """A list longer than this is not read but fixed at the schedule; the count says how many."""

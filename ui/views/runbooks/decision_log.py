@@ -16,14 +16,12 @@ from datetime import date, datetime
 from PySide6.QtCore import QDate, QEvent, QItemSelection, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -45,6 +43,7 @@ from ui.models.rollback_decision_table_model import (
 from ui.views.calendar.zones import city, day_start, span_text
 from ui.views.runbooks.decision_dialog import DecisionDialog, display_zone
 from ui.widgets.filter_bar import FilterBar
+from ui.widgets.tables import make_table
 
 LIMIT = 1000
 """Rows one read shows; past it the count says to narrow the filters."""
@@ -178,25 +177,9 @@ class DecisionLogPanel(QWidget):
     # ---------------------------------------------------------------- building
     def _make_table(self) -> QTableView:
         self.model = RollbackDecisionTableModel(self.zone, self)
-        table = QTableView(self)
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
+        table = make_table(self.model, self, "Rollback decisions, newest first")
+        table.setSortingEnabled(False)  # newest first, as the query orders them
         table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        table.setTabKeyNavigation(False)
-        table.setAccessibleName("Rollback decisions, newest first")
-        rows = table.verticalHeader()
-        rows.setVisible(False)
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        for i, column in enumerate(self.model.columns):
-            table.setColumnWidth(i, column.width)
         self._size_rows(table)
         return table
 
